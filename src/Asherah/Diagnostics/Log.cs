@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace Asherah.Diagnostics;
+
+/// <summary>Every log message of the core, with stable event ids (1–99). Never logs key material.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Created {Tier} key {KeyId} at {Created}")]
+    public static partial void KeyCreated(ILogger logger, string tier, string keyId, long created);
+
+    [LoggerMessage(2, LogLevel.Debug, "Another writer stored {Tier} key {KeyId} at {Created} first; using its key")]
+    public static partial void DuplicateKey(ILogger logger, string tier, string keyId, long created);
+
+    [LoggerMessage(3, LogLevel.Debug, "Loaded {Tier} key {KeyId} created at {Created} from the metastore")]
+    public static partial void KeyLoaded(ILogger logger, string tier, string keyId, long created);
+
+    [LoggerMessage(4, LogLevel.Information, "Decrypting with expired or revoked {Tier} key {KeyId} created at {Created}")]
+    public static partial void ExpiredKeyRead(ILogger logger, string tier, string keyId, long created);
+
+    [LoggerMessage(5, LogLevel.Debug, "Latest {Tier} key {KeyId} created at {Created} is expired or revoked; rotating")]
+    public static partial void RotatingKey(ILogger logger, string tier, string keyId, long created);
+
+    [LoggerMessage(6, LogLevel.Debug, "Evicted cached session for a partition after {IdleSeconds} s unused")]
+    public static partial void SessionEvicted(ILogger logger, double idleSeconds);
+
+    [LoggerMessage(7, LogLevel.Warning, "The system key {KeyId} created at {Created} that encrypts the latest intermediate key is unavailable; creating a new intermediate key")]
+    public static partial void ParentKeyUnusable(ILogger logger, string keyId, long created);
+}

@@ -1,0 +1,197 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using Asherah.Internal;
+
+namespace Asherah.Envelope;
+
+/// <summary>Reads and writes <see cref="EnvelopeKeyRecord"/> JSON.</summary>
+/// <remarks>
+/// <code>
+/// ekr  := {"Created": n, "Key": b64 [, "ParentKeyMeta": meta] [, "Revoked": bool]}
+/// meta := {"KeyId": string, "Created": n}
+/// </code>
+/// Readers accept any field order, whitespace and unknown fields; <c>Created</c> must be an integer number of seconds
+/// that a <see cref="DateTimeOffset"/> can hold.
+/// </remarks>
+internal static class KeyRecordJson
+{
+    public static byte[] Write(EnvelopeKeyRecord record)
+    {
+        long created = record.Created.ToUnixTimeSeconds();
+        int keyB64 = Base64.GetMaxEncodedToUtf8Length(record.EncryptedKey.Length);
+        int size = 64 + JsonText.Int64Length(created) + keyB64;
+        if (record.ParentKeyMeta is { } parent)
+        {
+            size += 48 + JsonText.EscapedLength(parent.KeyId) + JsonText.Int64Length(parent.Created.ToUnixTimeSeconds());
+        }
+
+        var buffer = new byte[size];
+        Span<byte> d = buffer;
+        int n = JsonText.WriteAscii("{\"Created\":"u8, d);
+        n += JsonText.WriteInt64(created, d[n..]);
+        n += JsonText.WriteAscii(",\"Key\":\""u8, d[n..]);
+        Base64.EncodeToUtf8(record.EncryptedKey.Span, d[n..], out _, out int b64);
+        n += b64;
+        d[n++] = (byte)'"';
+        if (record.ParentKeyMeta is { } meta)
+        {
+            n += JsonText.WriteAscii(",\"ParentKeyMeta\":{\"KeyId\":\""u8, d[n..]);
+            n += JsonText.WriteEscaped(meta.KeyId, d[n..]);
+            n += JsonText.WriteAscii("\",\"Created\":"u8, d[n..]);
+            n += JsonText.WriteInt64(meta.Created.ToUnixTimeSeconds(), d[n..]);
+            d[n++] = (byte)'}';
+        }
+
+        if (record.Revoked is { } revoked)
+        {
+            n += JsonText.WriteAscii(revoked ? ",\"Revoked\":true"u8 : ",\"Revoked\":false"u8, d[n..]);
+        }
+
+        d[n++] = (byte)'}';
+        return buffer.AsSpan(0, n).ToArray();
+    }
+
+    public static EnvelopeKeyRecord Parse(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 8 });
+            var record = ReadRecord(ref reader);
+            if (reader.Read())
+            {
+                throw new FormatException("Trailing data after the key record.");
+            }
+
+            return record;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("The key record is not valid JSON.", e);
+        }
+    }
+
+    /// <summary>Reads one key record object; the reader is positioned before it (or on its start token).</summary>
+    internal static EnvelopeKeyRecord ReadRecord(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject && (!reader.Read() || reader.TokenType != JsonTokenType.StartObject))
+        {
+            throw new FormatException("A key record must be a JSON object.");
+        }
+
+        long? created = null;
+        byte[]? key = null;
+        KeyMeta? parent = null;
+        bool? revoked = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("Created"u8))
+            {
+                created = ReadSeconds(ref reader);
+            }
+            else if (reader.ValueTextEquals("Key"u8))
+            {
+                key = ReadBase64(ref reader);
+            }
+            else if (reader.ValueTextEquals("ParentKeyMeta"u8))
+            {
+                parent = ReadKeyMeta(ref reader);
+            }
+            else if (reader.ValueTextEquals("Revoked"u8))
+            {
+                reader.Read();
+                revoked = reader.TokenType switch
+                {
+                    JsonTokenType.True => true,
+                    JsonTokenType.False => false,
+                    JsonTokenType.Null => null,
+                    _ => throw new FormatException("Revoked must be a boolean."),
+                };
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            throw new FormatException("Unterminated key record.");
+        }
+
+        if (created is null || key is null)
+        {
+            throw new FormatException("A key record needs Created and Key.");
+        }
+
+        return new EnvelopeKeyRecord(UnixTime.FromSeconds(created.Value), key, parent, revoked);
+    }
+
+    private static KeyMeta? ReadKeyMeta(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new FormatException("ParentKeyMeta must be an object.");
+        }
+
+        string? id = null;
+        long? created = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("KeyId"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw new FormatException("KeyId must be a string.");
+                }
+
+                id = reader.GetString();
+            }
+            else if (reader.ValueTextEquals("Created"u8))
+            {
+                created = ReadSeconds(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (id is null || created is null)
+        {
+            throw new FormatException("ParentKeyMeta needs KeyId and Created.");
+        }
+
+        return new KeyMeta(id, UnixTime.FromSeconds(created.Value));
+    }
+
+    internal static long ReadSeconds(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long seconds) || !UnixTime.IsRepresentable(seconds))
+        {
+            throw new FormatException("Created must be an integer number of Unix seconds.");
+        }
+
+        return seconds;
+    }
+
+    private static byte[] ReadBase64(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.String || !reader.TryGetBytesFromBase64(out byte[]? bytes))
+        {
+            throw new FormatException("Key must be a base64 string.");
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Asherah.Internal;
+
+/// <summary>Builds the exceptions Asherah throws, so their messages stay consistent and never carry secrets.</summary>
+internal static class Error
+{
+    // One message for every authentication failure: callers must not learn which check failed.
+    private const string DecryptionFailedMessage = "The data row record could not be decrypted.";
+
+    public static DecryptionFailedException DecryptionFailed() => new(DecryptionFailedMessage);
+
+    public static DecryptionFailedException MalformedDataRowRecord() =>
+        new("The data row record is not a well-formed Asherah record.");
+
+    public static MetadataMissingException ForeignPartition() =>
+        new("The data row record's intermediate key does not belong to this session's partition.");
+
+    public static MetadataMissingException KeyNotFound(string keyId, long created) =>
+        new($"Could not find key record with id '{keyId}' created at {created}.");
+
+    public static MetadataMissingException ParentKeyMetaMissing(string keyId) =>
+        new($"The key record '{keyId}' has no parent key metadata.");
+
+    public static MetadataMissingException KeyNotPresentAfterRetry(string keyId) =>
+        new($"The key '{keyId}' was not present after a concurrent writer stored it.");
+
+    public static MetastoreException MalformedKeyRecord(string keyId, Exception? inner = null) =>
+        new($"The metastore holds a malformed key record for '{keyId}'.", inner);
+
+    public static ObjectDisposedException Disposed(object instance) => new(instance.GetType().FullName);
+
+    public static ArgumentException EmptyPartition(string paramName) =>
+        new("A partition id must be a non-empty string.", paramName);
+}

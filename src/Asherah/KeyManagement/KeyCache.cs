@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace Asherah.KeyManagement;
+
+/// <summary>
+/// Decrypted keys by (key id, created), with the newest key of one id (the ring's own) at hand for writes.
+/// </summary>
+/// <remarks>
+/// Reads take no lock. An entry is fresh while it was loaded less than the revoke-check interval ago, or once it is
+/// known revoked (a final state); a stale entry is re-checked against the metastore by the owning ring, which then
+/// replaces it with a new entry. The cache owns one reference to every key in it and drops them all on dispose.
+/// </remarks>
+internal sealed class KeyCache : IDisposable
+{
+    private readonly ConcurrentDictionary<(string KeyId, long Created), Entry> _entries = new();
+    private readonly string _latestKeyId;
+    private readonly long _revokeCheckTicks;
+    private readonly TimeProvider _time;
+    private readonly Lock _latestLock = new();
+    private volatile Entry? _latest;
+    private volatile bool _disposed;
+
+    public KeyCache(string latestKeyId, TimeSpan revokeCheckInterval, TimeProvider time)
+    {
+        _latestKeyId = latestKeyId;
+        _time = time;
+        _revokeCheckTicks = revokeCheckInterval == TimeSpan.MaxValue
+            ? long.MaxValue
+            : (long)Math.Min(long.MaxValue, revokeCheckInterval.TotalSeconds * time.TimestampFrequency);
+    }
+
+    public int Count => _entries.Count;
+
+    /// <summary>A fresh cached key with a reference taken for the caller, or <see langword="null"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public CryptoKey? TryGet(string keyId, long created)
+    {
+        if (_entries.TryGetValue((keyId, created), out var entry) && IsFresh(entry) && entry.Key.TryAcquire())
+        {
+            return entry.Key;
+        }
+
+        return null;
+    }
+
+    /// <summary>The newest fresh key of the ring's own id with a reference taken for the caller, or <see langword="null"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public CryptoKey? TryGetLatest()
+    {
+        var entry = _latest;
+        if (entry is not null && IsFresh(entry) && entry.Key.TryAcquire())
+        {
+            return entry.Key;
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the pair is cached, fresh or not.</summary>
+    public bool Contains(string keyId, long created) => _entries.ContainsKey((keyId, created));
+
+    /// <summary>
+    /// Marks a cached key as just checked (with its current revocation state) and returns it, cache-owned; or
+    /// <see langword="null"/> when it is not cached.
+    /// </summary>
+    public CryptoKey? Refresh(string keyId, long created, bool revoked)
+    {
+        if (!_entries.TryGetValue((keyId, created), out var entry))
+        {
+            return null;
+        }
+
+        entry.Key.Revoked = revoked;
+        var renewed = new Entry(entry.Key, _time.GetTimestamp());
+        _entries.TryUpdate((keyId, created), renewed, entry);
+        UpdateLatest(keyId, renewed);
+        return entry.Key;
+    }
+
+    /// <summary>
+    /// Adds a key the caller owns; the cache takes ownership. When the pair is already cached, the cached key is kept
+    /// (refreshed) and <paramref name="key"/> is freed. Returns the cache-owned key.
+    /// </summary>
+    public CryptoKey Add(string keyId, CryptoKey key)
+    {
+        if (_disposed)
+        {
+            key.ReleaseOwner();
+            throw new ObjectDisposedException(nameof(KeyCache));
+        }
+
+        var entry = new Entry(key, _time.GetTimestamp());
+        var stored = _entries.GetOrAdd((keyId, key.Created), entry);
+        if (stored != entry)
+        {
+            bool revoked = key.Revoked;
+            key.ReleaseOwner();
+            return Refresh(keyId, stored.Key.Created, revoked) ?? stored.Key;
+        }
+
+        UpdateLatest(keyId, entry);
+        if (_disposed)
+        {
+            // Dispose ran concurrently and may have missed this entry.
+            DropAll();
+        }
+
+        return key;
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        DropAll();
+    }
+
+    private void DropAll()
+    {
+        _latest = null;
+        foreach (var pair in _entries)
+        {
+            if (_entries.TryRemove(pair))
+            {
+                pair.Value.Key.ReleaseOwner();
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsFresh(Entry entry) =>
+        entry.Key.Revoked
+        || _revokeCheckTicks == long.MaxValue
+        || _time.GetTimestamp() - entry.LoadedAt < _revokeCheckTicks;
+
+    private void UpdateLatest(string keyId, Entry entry)
+    {
+        if (!string.Equals(keyId, _latestKeyId, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        lock (_latestLock)
+        {
+            var latest = _latest;
+            if (latest is null || entry.Key.Created >= latest.Key.Created)
+            {
+                _latest = entry;
+            }
+        }
+    }
+
+    private sealed class Entry(CryptoKey key, long loadedAt)
+    {
+        public CryptoKey Key { get; } = key;
+
+        public long LoadedAt { get; } = loadedAt;
+    }
+}

@@ -1,0 +1,44 @@
+using Asherah.Crypto;
+using Asherah.Diagnostics;
+using Asherah.Kms;
+using Asherah.Metastore;
+using Asherah.SecureMemory;
+using Microsoft.Extensions.Logging;
+
+namespace Asherah.KeyManagement;
+
+/// <summary>What every key ring of one session factory shares.</summary>
+internal sealed class KeyContext(
+    IMetastore metastore,
+    IKeyManagementService kms,
+    CryptoPolicy policy,
+    AesGcmEngine engine,
+    SecureAllocator allocator,
+    TimeProvider time,
+    ILogger logger,
+    AsherahMetrics metrics)
+{
+    public IMetastore Metastore { get; } = metastore;
+
+    public IKeyManagementService Kms { get; } = kms;
+
+    public CryptoPolicy Policy { get; } = policy;
+
+    public AesGcmEngine Engine { get; } = engine;
+
+    public SecureAllocator Allocator { get; } = allocator;
+
+    public TimeProvider Time { get; } = time;
+
+    public ILogger Logger { get; } = logger;
+
+    public AsherahMetrics Metrics { get; } = metrics;
+
+    /// <summary>Whether a key must not be used for new writes.</summary>
+    public bool IsInvalidForWrite(CryptoKey key, DateTimeOffset now) =>
+        key.Revoked || Policy.IsKeyExpired(DateTimeOffset.FromUnixTimeSeconds(key.Created), now);
+
+    /// <summary>Whether a stored record must not be used for new writes.</summary>
+    public bool IsInvalidForWrite(Envelope.EnvelopeKeyRecord record, DateTimeOffset now) =>
+        record.IsRevoked || Policy.IsKeyExpired(record.Created, now);
+}

@@ -1,0 +1,232 @@
+using Asherah.Diagnostics;
+using Asherah.Envelope;
+using Asherah.Internal;
+
+namespace Asherah.KeyManagement;
+
+/// <summary>
+/// The keys of one id (a system key id, or a partition's intermediate key id): the newest for writes, any version for
+/// reads, loaded once however many callers miss at the same time.
+/// </summary>
+/// <remarks>
+/// Write path: the newest cached key while fresh and valid; otherwise load the newest record and use it if it is
+/// neither expired nor revoked; otherwise create a key with its time truncated to the minute and store it. A store that
+/// loses the race (duplicate (id, created)) drops its key and loads the winner's. Read path: the exact (id, created)
+/// from the cache or the metastore, whether expired or revoked or not. Every key returned carries a reference the
+/// caller releases.
+/// </remarks>
+internal abstract class KeyRing : IDisposable
+{
+    private const long LatestFlight = long.MinValue;
+
+    private readonly KeyCache? _cache;
+    private readonly SingleFlight<(string, long), CryptoKey> _flights = new();
+    private volatile bool _disposed;
+
+    protected KeyRing(KeyContext context, string keyId, bool cacheKeys)
+    {
+        Context = context;
+        KeyId = keyId;
+        _cache = cacheKeys ? new KeyCache(keyId, context.Policy.RevokeCheckInterval, context.Time) : null;
+    }
+
+    /// <summary>The ring's own key id.</summary>
+    public string KeyId { get; }
+
+    /// <summary>"system" or "intermediate", for logs and metrics.</summary>
+    protected abstract string Tier { get; }
+
+    protected KeyContext Context { get; }
+
+    /// <summary>Cached keys (for tests and diagnostics).</summary>
+    internal int CachedCount => _cache?.Count ?? 0;
+
+    /// <summary>The newest cached key if it is fresh and valid for writes, with a reference for the caller.</summary>
+    public CryptoKey? TryGetForWrite(DateTimeOffset now)
+    {
+        var key = _cache?.TryGetLatest();
+        if (key is not null && Context.IsInvalidForWrite(key, now))
+        {
+            key.Release();
+            return null;
+        }
+
+        return key;
+    }
+
+    /// <summary>A fresh cached key of the ring's own id, with a reference for the caller.</summary>
+    public CryptoKey? TryGet(long created) => _cache?.TryGet(KeyId, created);
+
+    /// <summary>The key for new writes, with a reference for the caller.</summary>
+    public async ValueTask<CryptoKey> GetForWriteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var cached = TryGetForWrite(Context.Time.GetUtcNow());
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        if (_cache is null)
+        {
+            return await LoadLatestOrCreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var shared = await _flights.RunAsync((KeyId, LatestFlight), this, static async (ring, ct) =>
+        {
+            var key = await ring.LoadLatestOrCreateAsync(ct).ConfigureAwait(false);
+            return ring.Adopt(ring.KeyId, key);
+        }, cancellationToken).ConfigureAwait(false);
+        return AcquireShared(shared);
+    }
+
+    /// <summary>The key (<paramref name="keyId"/>, <paramref name="created"/>) for reading, with a reference for the caller.</summary>
+    /// <exception cref="MetadataMissingException">The metastore has no such key.</exception>
+    public async ValueTask<CryptoKey> GetAsync(string keyId, long created, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var cached = _cache?.TryGet(keyId, created);
+        if (cached is not null)
+        {
+            return cached;
+        }
+
+        if (_cache is null)
+        {
+            return await LoadAsync(keyId, created, cancellationToken).ConfigureAwait(false);
+        }
+
+        var shared = await _flights.RunAsync((keyId, created), (Ring: this, KeyId: keyId, Created: created), static async (s, ct) =>
+        {
+            var refreshed = await s.Ring.RefreshAsync(s.KeyId, s.Created, ct).ConfigureAwait(false);
+            if (refreshed is not null)
+            {
+                return refreshed;
+            }
+
+            var key = await s.Ring.LoadAsync(s.KeyId, s.Created, ct).ConfigureAwait(false);
+            return s.Ring.Adopt(s.KeyId, key);
+        }, cancellationToken).ConfigureAwait(false);
+        return AcquireShared(shared);
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _cache?.Dispose();
+    }
+
+    /// <summary>Decrypts a stored record into a key the caller owns.</summary>
+    protected abstract ValueTask<CryptoKey> DecryptRecordAsync(string keyId, EnvelopeKeyRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Creates a key created at <paramref name="created"/> and its record; the caller owns the key.</summary>
+    protected abstract ValueTask<(CryptoKey Key, EnvelopeKeyRecord Record)> CreateAsync(long created, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The key of a newest record that is neither expired nor revoked, or <see langword="null"/> when it cannot be used
+    /// for writes after all (an intermediate key whose system key is expired, revoked or missing).
+    /// </summary>
+    protected virtual async ValueTask<CryptoKey?> TryUseLatestAsync(EnvelopeKeyRecord record, CancellationToken cancellationToken) =>
+        await DecryptOrReuseAsync(record, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The cached key of the ring's own id for <paramref name="record"/>, or the record decrypted.</summary>
+    protected async ValueTask<CryptoKey> DecryptOrReuseAsync(EnvelopeKeyRecord record, CancellationToken cancellationToken)
+    {
+        long created = record.Created.ToUnixTimeSeconds();
+        var cached = _cache?.Refresh(KeyId, created, record.IsRevoked);
+        if (cached is not null && cached.TryAcquire())
+        {
+            return cached;
+        }
+
+        return await DecryptRecordAsync(KeyId, record, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<CryptoKey> LoadLatestOrCreateAsync(CancellationToken cancellationToken)
+    {
+        var now = Context.Time.GetUtcNow();
+        var latest = await Context.Metastore.LoadLatestAsync(KeyId, cancellationToken).ConfigureAwait(false);
+        if (latest is not null)
+        {
+            if (!Context.IsInvalidForWrite(latest, now))
+            {
+                var usable = await TryUseLatestAsync(latest, cancellationToken).ConfigureAwait(false);
+                if (usable is not null)
+                {
+                    return usable;
+                }
+            }
+            else
+            {
+                Log.RotatingKey(Context.Logger, Tier, KeyId, latest.Created.ToUnixTimeSeconds());
+            }
+        }
+
+        long created = UnixTime.TruncateToMinute(now.ToUnixTimeSeconds());
+        var (key, record) = await CreateAsync(created, cancellationToken).ConfigureAwait(false);
+        bool stored;
+        try
+        {
+            stored = await Context.Metastore.StoreAsync(KeyId, UnixTime.FromSeconds(created), record, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            key.ReleaseOwner();
+            throw;
+        }
+
+        if (stored)
+        {
+            Log.KeyCreated(Context.Logger, Tier, KeyId, created);
+            Context.Metrics.KeysCreated.Add(1, new KeyValuePair<string, object?>("tier", Tier));
+            return key;
+        }
+
+        key.ReleaseOwner();
+        Log.DuplicateKey(Context.Logger, Tier, KeyId, created);
+        var winner = await Context.Metastore.LoadLatestAsync(KeyId, cancellationToken).ConfigureAwait(false)
+            ?? throw Error.KeyNotPresentAfterRetry(KeyId);
+        return await DecryptOrReuseAsync(winner, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<CryptoKey> LoadAsync(string keyId, long created, CancellationToken cancellationToken)
+    {
+        var record = await Context.Metastore.LoadAsync(keyId, UnixTime.FromSeconds(created), cancellationToken).ConfigureAwait(false)
+            ?? throw Error.KeyNotFound(keyId, created);
+        var key = await DecryptRecordAsync(keyId, record, cancellationToken).ConfigureAwait(false);
+        Log.KeyLoaded(Context.Logger, Tier, keyId, created);
+        Context.Metrics.KeysLoaded.Add(1, new KeyValuePair<string, object?>("tier", Tier));
+        return key;
+    }
+
+    /// <summary>Re-reads a cached key's record after its revoke-check interval; returns the cache-owned key, or null if not cached.</summary>
+    private async ValueTask<CryptoKey?> RefreshAsync(string keyId, long created, CancellationToken cancellationToken)
+    {
+        if (_cache is null)
+        {
+            return null;
+        }
+
+        // Only worth a metastore round trip when the key is cached but stale.
+        if (!_cache.Contains(keyId, created))
+        {
+            return null;
+        }
+
+        var record = await Context.Metastore.LoadAsync(keyId, UnixTime.FromSeconds(created), cancellationToken).ConfigureAwait(false)
+            ?? throw Error.KeyNotFound(keyId, created);
+        return _cache.Refresh(keyId, created, record.IsRevoked);
+    }
+
+    private CryptoKey Adopt(string keyId, CryptoKey key) => _cache!.Add(keyId, key);
+
+    private CryptoKey AcquireShared(CryptoKey shared)
+    {
+        if (!shared.TryAcquire())
+        {
+            throw new ObjectDisposedException(GetType().Name);
+        }
+
+        return shared;
+    }
+}

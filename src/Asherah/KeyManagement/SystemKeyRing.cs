@@ -1,0 +1,86 @@
+using System.Security.Cryptography;
+using Asherah.Crypto;
+using Asherah.Envelope;
+using Asherah.Kms;
+
+namespace Asherah.KeyManagement;
+
+/// <summary>The system keys of one session factory, encrypted by the key management service.</summary>
+/// <remarks><c>sk-record := {"Created": minute, "Key": b64(kms.EncryptKey(sk)), "Revoked": false}</c></remarks>
+internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
+    : KeyRing(context, systemKeyId, context.Policy.CacheSystemKeys)
+{
+    protected override string Tier => "system";
+
+    protected override async ValueTask<CryptoKey> DecryptRecordAsync(string keyId, EnvelopeKeyRecord record, CancellationToken cancellationToken)
+    {
+        KeyMaterial material;
+        try
+        {
+            material = await Context.Kms.DecryptKeyAsync(record.EncryptedKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
+        {
+            throw new KmsException("The key management service failed to decrypt a system key.", e);
+        }
+
+        using (material)
+        {
+            return ToCryptoKey(material, record.Created.ToUnixTimeSeconds(), record.IsRevoked);
+        }
+    }
+
+    protected override async ValueTask<(CryptoKey Key, EnvelopeKeyRecord Record)> CreateAsync(long created, CancellationToken cancellationToken)
+    {
+        using var material = GenerateMaterial(Context);
+        var key = ToCryptoKey(material, created, revoked: false);
+        try
+        {
+            byte[] encrypted = await Context.Kms.EncryptKeyAsync(material, cancellationToken).ConfigureAwait(false);
+            return (key, new EnvelopeKeyRecord(DateTimeOffset.FromUnixTimeSeconds(created), encrypted, null, revoked: false));
+        }
+        catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
+        {
+            key.ReleaseOwner();
+            throw new KmsException("The key management service failed to encrypt a system key.", e);
+        }
+        catch
+        {
+            key.ReleaseOwner();
+            throw;
+        }
+    }
+
+    private static KeyMaterial GenerateMaterial(KeyContext context)
+    {
+        Span<byte> raw = stackalloc byte[AesGcmEngine.KeySize];
+        try
+        {
+            CryptoKey.GenerateRawKey(raw);
+            return KeyMaterial.Create(raw, context.Allocator);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(raw);
+        }
+    }
+
+    private CryptoKey ToCryptoKey(KeyMaterial material, long created, bool revoked)
+    {
+        if (material.Length != AesGcmEngine.KeySize)
+        {
+            throw new KmsException("The key management service returned a system key that is not 32 bytes.");
+        }
+
+        Span<byte> raw = stackalloc byte[AesGcmEngine.KeySize];
+        try
+        {
+            material.CopyTo(raw);
+            return CryptoKey.FromRawKey(Context.Engine, Context.Allocator, raw, created, revoked);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(raw);
+        }
+    }
+}

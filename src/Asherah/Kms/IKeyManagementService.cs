@@ -1,0 +1,19 @@
+namespace Asherah.Kms;
+
+/// <summary>
+/// Protects system keys with a master key: AWS KMS in production, a static key for development and tests.
+/// </summary>
+/// <remarks>
+/// The output of <see cref="EncryptKeyAsync"/> is stored base64-encoded as the system key record's <c>Key</c>, so its
+/// format is part of the compatibility contract for each implementation.
+/// </remarks>
+public interface IKeyManagementService
+{
+    /// <summary>Encrypts a system key.</summary>
+    /// <exception cref="KmsException">The service failed.</exception>
+    ValueTask<byte[]> EncryptKeyAsync(KeyMaterial key, CancellationToken cancellationToken = default);
+
+    /// <summary>Decrypts a system key; the caller owns (and disposes) the result.</summary>
+    /// <exception cref="KmsException">The service failed, or the ciphertext does not decrypt under the master key.</exception>
+    ValueTask<KeyMaterial> DecryptKeyAsync(ReadOnlyMemory<byte> encryptedKey, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,31 @@
+using Asherah.Envelope;
+
+namespace Asherah.Metastore;
+
+/// <summary>
+/// Stores the encrypted system and intermediate key records, keyed by (key id, created).
+/// </summary>
+/// <remarks>
+/// Every implementation passes the same contract suite. <see cref="StoreAsync"/> must be atomic on (id, created): when
+/// two writers store the same pair, exactly one gets <see langword="true"/>; the other gets <see langword="false"/> and
+/// re-loads the winner's record. Failures other than a duplicate throw <see cref="MetastoreException"/>.
+/// </remarks>
+public interface IMetastore
+{
+    /// <summary>
+    /// The region suffix appended to key ids (DynamoDB global tables), or <see langword="null"/> for none.
+    /// </summary>
+    string? KeySuffix { get; }
+
+    /// <summary>Loads the record stored under exactly (<paramref name="keyId"/>, <paramref name="created"/>).</summary>
+    /// <returns>The record, or <see langword="null"/> when there is none.</returns>
+    ValueTask<EnvelopeKeyRecord?> LoadAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default);
+
+    /// <summary>Loads the most recently created record for <paramref name="keyId"/>.</summary>
+    /// <returns>The record, or <see langword="null"/> when there is none.</returns>
+    ValueTask<EnvelopeKeyRecord?> LoadLatestAsync(string keyId, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a record unless one exists for (<paramref name="keyId"/>, <paramref name="created"/>).</summary>
+    /// <returns><see langword="true"/> when stored; <see langword="false"/> when the pair already existed.</returns>
+    ValueTask<bool> StoreAsync(string keyId, DateTimeOffset created, EnvelopeKeyRecord record, CancellationToken cancellationToken = default);
+}

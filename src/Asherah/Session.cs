@@ -1,0 +1,130 @@
+using Asherah.Envelope;
+using Asherah.Persistence;
+
+namespace Asherah;
+
+/// <summary>
+/// Encrypts and decrypts the records of one partition (a user, a tenant). Get one from
+/// <see cref="SessionFactory"/>, use it, dispose it.
+/// </summary>
+/// <typeparam name="TPayload">What the application encrypts.</typeparam>
+/// <typeparam name="TDataRowRecord">The encrypted record the application keeps.</typeparam>
+/// <remarks>
+/// Sessions are thread-safe. Decrypting checks that the record belongs to this session's partition. A disposed session,
+/// or a session of a disposed factory, throws <see cref="ObjectDisposedException"/>.
+/// </remarks>
+public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDisposable
+    where TPayload : class
+    where TDataRowRecord : class
+{
+    private readonly SessionFactory _factory;
+    private readonly EnvelopeEncryption _envelope;
+    private readonly bool _shared;
+    private int _disposed;
+
+    private protected Session(SessionFactory factory, EnvelopeEncryption envelope, bool shared)
+    {
+        _factory = factory;
+        _envelope = envelope;
+        _shared = shared;
+    }
+
+    /// <summary>The partition this session encrypts for.</summary>
+    public string PartitionId => _envelope.Partition.PartitionId;
+
+    /// <summary>The envelope, after checking neither this session nor its factory is disposed.</summary>
+    private protected EnvelopeEncryption Envelope
+    {
+        get
+        {
+            if (Volatile.Read(ref _disposed) != 0 || _factory.IsDisposed || _envelope.IsDisposed)
+            {
+                throw new ObjectDisposedException(GetType().Name, "The session or its session factory has been disposed.");
+            }
+
+            return _envelope;
+        }
+    }
+
+    /// <summary>Encrypts a payload into a data row record.</summary>
+    public abstract TDataRowRecord Encrypt(TPayload payload);
+
+    /// <summary>Decrypts a data row record.</summary>
+    /// <exception cref="DecryptionFailedException">The record is malformed, tampered with, or under another key.</exception>
+    /// <exception cref="MetadataMissingException">The record belongs to another partition, or its key is not in the metastore.</exception>
+    public abstract TPayload Decrypt(TDataRowRecord dataRowRecord);
+
+    /// <summary>Encrypts a payload; awaits the metastore and KMS only when keys are not cached.</summary>
+    public abstract ValueTask<TDataRowRecord> EncryptAsync(TPayload payload, CancellationToken cancellationToken = default);
+
+    /// <summary>Decrypts a data row record; awaits the metastore and KMS only when keys are not cached.</summary>
+    public abstract ValueTask<TPayload> DecryptAsync(TDataRowRecord dataRowRecord, CancellationToken cancellationToken = default);
+
+    /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
+    public TPayload? Load(string persistenceKey, Persistence<TDataRowRecord> persistence) =>
+        LoadAsync(persistenceKey, persistence).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
+    public async ValueTask<TPayload?> LoadAsync(string persistenceKey, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistence);
+        var record = await persistence.LoadAsync(persistenceKey, cancellationToken).ConfigureAwait(false);
+        return record is null ? null : await DecryptAsync(record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
+    public string Store(TPayload payload, Persistence<TDataRowRecord> persistence) =>
+        StoreAsync(payload, persistence).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
+    public void Store(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence) =>
+        StoreAsync(persistenceKey, payload, persistence).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
+    public async ValueTask<string> StoreAsync(TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistence);
+        var record = await EncryptAsync(payload, cancellationToken).ConfigureAwait(false);
+        string key = persistence.GenerateKey(record);
+        await persistence.StoreAsync(key, record, cancellationToken).ConfigureAwait(false);
+        return key;
+    }
+
+    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
+    public async ValueTask StoreAsync(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceKey);
+        ArgumentNullException.ThrowIfNull(persistence);
+        var record = await EncryptAsync(payload, cancellationToken).ConfigureAwait(false);
+        await persistence.StoreAsync(persistenceKey, record, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Releases the session: wipes its intermediate keys, or, when sessions are cached, hands them back to the cache.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_shared)
+        {
+            _factory.ReleaseShared(_envelope);
+        }
+        else
+        {
+            _envelope.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <inheritdoc cref="Dispose" />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

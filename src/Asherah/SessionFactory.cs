@@ -1,0 +1,131 @@
+using Asherah.Crypto;
+using Asherah.Diagnostics;
+using Asherah.Envelope;
+using Asherah.Internal;
+using Asherah.KeyManagement;
+using Asherah.Kms;
+using Asherah.Metastore;
+using Asherah.SecureMemory;
+using Microsoft.Extensions.Logging;
+
+namespace Asherah;
+
+/// <summary>
+/// The entry point: holds the system keys of one service and product, and hands out sessions per partition.
+/// </summary>
+/// <remarks>
+/// Build one per (product, service) with <see cref="NewBuilder"/> and keep it for the life of the process; it is
+/// thread-safe. Disposing it wipes every cached key and disposes what the builder created for it (a static KMS made
+/// by <see cref="SessionFactoryBuilder.WithStaticKeyManagementService"/>); a metastore or KMS passed in stays the
+/// caller's.
+/// </remarks>
+public sealed class SessionFactory : IDisposable, IAsyncDisposable
+{
+    private readonly KeyContext _context;
+    private readonly SystemKeyRing _systemKeys;
+    private readonly SessionCache? _sessions;
+    private readonly IDisposable? _ownedKms;
+    private readonly string _serviceId;
+    private readonly string _productId;
+    private volatile bool _disposed;
+
+    internal SessionFactory(
+        string productId,
+        string serviceId,
+        IMetastore metastore,
+        IKeyManagementService kms,
+        CryptoPolicy policy,
+        AesGcmEngine engine,
+        SecureAllocator allocator,
+        TimeProvider time,
+        ILogger logger,
+        AsherahMetrics metrics,
+        IDisposable? ownedKms)
+    {
+        _productId = productId;
+        _serviceId = serviceId;
+        _ownedKms = ownedKms;
+        _context = new KeyContext(metastore, kms, policy, engine, allocator, time, logger, metrics);
+        var suffix = metastore.KeySuffix;
+        _systemKeys = new SystemKeyRing(_context, new Partition(string.Empty, serviceId, productId, suffix).SystemKeyId);
+        if (policy.CacheSessions)
+        {
+            _sessions = new SessionCache(NewEnvelope, policy, time, logger);
+            metrics.ObserveSessionCache(() => _sessions.Count);
+        }
+    }
+
+    /// <summary>The product id the factory was built with.</summary>
+    public string ProductId => _productId;
+
+    /// <summary>The service id the factory was built with.</summary>
+    public string ServiceId => _serviceId;
+
+    /// <summary>The id of this factory's system key (<c>_SK_{service}_{product}[_{suffix}]</c>).</summary>
+    public string SystemKeyId => _systemKeys.KeyId;
+
+    /// <summary>The AES-GCM engine in use ("intrinsics" or "platform").</summary>
+    public string AesGcmEngineName => _context.Engine.Name;
+
+    internal bool IsDisposed => _disposed;
+
+    internal KeyContext Context => _context;
+
+    internal SystemKeyRing SystemKeys => _systemKeys;
+
+    /// <summary>Starts building a factory. Note the argument order: product, then service.</summary>
+    public static SessionFactoryBuilder NewBuilder(string productId, string serviceId) => new(productId, serviceId);
+
+    /// <summary>A session for byte payloads in the partition <paramref name="partitionId"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="partitionId"/> is null or empty.</exception>
+    public BytesSession GetSessionBytes(string partitionId)
+    {
+        var (envelope, shared) = Acquire(partitionId);
+        return new BytesSession(this, envelope, shared);
+    }
+
+    /// <summary>A session for JSON payloads in the partition <paramref name="partitionId"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="partitionId"/> is null or empty.</exception>
+    public JsonSession GetSessionJson(string partitionId)
+    {
+        var (envelope, shared) = Acquire(partitionId);
+        return new JsonSession(this, envelope, shared);
+    }
+
+    /// <summary>Wipes every cached key and disposes what the factory owns.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _sessions?.Dispose();
+        _systemKeys.Dispose();
+        _ownedKms?.Dispose();
+    }
+
+    /// <inheritdoc cref="Dispose" />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal void ReleaseShared(EnvelopeEncryption envelope) => _sessions?.Release(envelope);
+
+    private (EnvelopeEncryption Envelope, bool Shared) Acquire(string partitionId)
+    {
+        if (string.IsNullOrEmpty(partitionId))
+        {
+            throw Error.EmptyPartition(nameof(partitionId));
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _sessions is null ? (NewEnvelope(partitionId), false) : (_sessions.Acquire(partitionId), true);
+    }
+
+    private EnvelopeEncryption NewEnvelope(string partitionId) =>
+        new(_context, new Partition(partitionId, _serviceId, _productId, _context.Metastore.KeySuffix), _systemKeys);
+}
