@@ -1,0 +1,41 @@
+using System.Data.Common;
+
+namespace Asherah.Metastore.Sql.Dialects;
+
+/// <summary>SQLite: <c>created</c> is stored as <c>yyyy-MM-dd HH:mm:ss</c> text, which sorts in time order.</summary>
+internal sealed class SqliteDialect : SqlDialect
+{
+    private const int SqliteConstraint = 19;
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+
+    public override string Name => "sqlite";
+
+    public override string CreateTableSql =>
+        "CREATE TABLE IF NOT EXISTS encryption_key (" +
+        "id VARCHAR(255) NOT NULL, " +
+        "created TIMESTAMP NOT NULL, " +
+        "key_record TEXT NOT NULL, " +
+        "PRIMARY KEY (id, created))";
+
+    // Bind text ourselves so the stored form does not depend on the driver's DateTime formatting.
+    public override object ToDbValue(DateTimeOffset created) =>
+        created.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+
+    public override DateTimeOffset ReadCreated(DbDataReader reader, int ordinal)
+    {
+        var text = reader.GetString(ordinal);
+        var value = DateTime.ParseExact(text, "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+        return new DateTimeOffset(value, TimeSpan.Zero);
+    }
+
+    public override bool IsDuplicateKey(DbException exception) => ErrorCode(exception) == SqliteConstraint;
+
+    public override bool IsTransient(DbException exception) =>
+        ErrorCode(exception) is SqliteBusy or SqliteLocked || exception.IsTransient;
+
+    // Microsoft.Data.Sqlite reports the SQLite result code as SqliteException.SqliteErrorCode; read it without taking a
+    // dependency on the provider (this package works with any ADO.NET SQLite provider that exposes it).
+    private static int ErrorCode(DbException exception) =>
+        exception.GetType().GetProperty("SqliteErrorCode")?.GetValue(exception) is int code ? code : exception.ErrorCode;
+}

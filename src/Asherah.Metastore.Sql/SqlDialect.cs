@@ -1,0 +1,39 @@
+using System.Data.Common;
+
+namespace Asherah.Metastore.Sql;
+
+/// <summary>What differs between SQL databases: DDL, how <c>created</c> is bound, and how errors are classified.</summary>
+/// <remarks>
+/// Every dialect uses the canonical table, so records are shared with canonical Asherah over the same database:
+/// <code>
+/// encryption_key(id VARCHAR(255) NOT NULL, created TIMESTAMP NOT NULL, key_record TEXT NOT NULL, PRIMARY KEY (id, created))
+/// </code>
+/// <c>created</c> holds UTC wall-clock time to the second.
+/// </remarks>
+public abstract class SqlDialect
+{
+    /// <summary>SQLite through Microsoft.Data.Sqlite (the embedded default).</summary>
+    public static SqlDialect Sqlite { get; } = new Dialects.SqliteDialect();
+
+    /// <summary>A short name ("sqlite", …).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The statement that creates the table if it does not exist.</summary>
+    public abstract string CreateTableSql { get; }
+
+    /// <summary>The value bound to the <c>created</c> parameter.</summary>
+    public virtual object ToDbValue(DateTimeOffset created) => created.UtcDateTime;
+
+    /// <summary>Reads the <c>created</c> column.</summary>
+    public virtual DateTimeOffset ReadCreated(DbDataReader reader, int ordinal)
+    {
+        var value = reader.GetDateTime(ordinal);
+        return new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    }
+
+    /// <summary>Whether <paramref name="exception"/> reports a primary-key violation (a duplicate store).</summary>
+    public abstract bool IsDuplicateKey(DbException exception);
+
+    /// <summary>Whether retrying may succeed (connection lost, timeout, lock contention).</summary>
+    public virtual bool IsTransient(DbException exception) => exception.IsTransient;
+}

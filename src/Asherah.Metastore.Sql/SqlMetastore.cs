@@ -1,0 +1,176 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Asherah.Envelope;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Asherah.Metastore.Sql;
+
+/// <summary>
+/// A metastore in a SQL database over ADO.NET, in the canonical <c>encryption_key</c> table.
+/// </summary>
+/// <remarks>
+/// <code>
+/// load:        SELECT key_record FROM encryption_key WHERE id = @id AND created = @created
+/// load latest: SELECT key_record FROM encryption_key WHERE id = @id ORDER BY created DESC LIMIT 1
+/// store:       INSERT INTO encryption_key (id, created, key_record) VALUES (@id, @created, @key_record)
+/// </code>
+/// A primary-key violation on store returns <see langword="false"/> (another writer won); every other database error
+/// throws <see cref="MetastoreException"/>, with <see cref="MetastoreException.IsTransient"/> set when a retry may
+/// succeed. Canonical C# swallows such errors and turns an outage into missing keys; this class does not.
+/// Connections come from the <see cref="DbDataSource"/> per call (pooling is the provider's).
+/// </remarks>
+public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
+{
+    private const string LoadSql = "SELECT key_record FROM encryption_key WHERE id = @id AND created = @created";
+    private const string LoadLatestSql = "SELECT key_record FROM encryption_key WHERE id = @id ORDER BY created DESC LIMIT 1";
+    private const string StoreSql = "INSERT INTO encryption_key (id, created, key_record) VALUES (@id, @created, @key_record)";
+    private const string ListSql = "SELECT id, created, key_record FROM encryption_key ORDER BY id, created";
+
+    private readonly DbDataSource _dataSource;
+    private readonly SqlDialect _dialect;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the metastore.</summary>
+    /// <param name="dataSource">Where connections come from; stays the caller's to dispose.</param>
+    /// <param name="dialect">The database's dialect, e.g. <see cref="SqlDialect.Sqlite"/>.</param>
+    /// <param name="logger">Where failures are logged; none by default.</param>
+    public SqlMetastore(DbDataSource dataSource, SqlDialect dialect, ILogger<SqlMetastore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(dialect);
+        _dataSource = dataSource;
+        _dialect = dialect;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>SQL metastores have no region suffix.</summary>
+    public string? KeySuffix => null;
+
+    /// <summary>The dialect in use.</summary>
+    public SqlDialect Dialect => _dialect;
+
+    /// <summary>Creates the <c>encryption_key</c> table if it does not exist.</summary>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        await RunAsync("create schema", async ct =>
+        {
+            await using var command = _dataSource.CreateCommand(_dialect.CreateTableSql);
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<EnvelopeKeyRecord?> LoadAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        return new(RunAsync("load", async ct =>
+        {
+            await using var command = _dataSource.CreateCommand(LoadSql);
+            AddParameter(command, "id", keyId);
+            AddParameter(command, "created", _dialect.ToDbValue(Truncate(created)));
+            return ParseRecord(keyId, await command.ExecuteScalarAsync(ct).ConfigureAwait(false));
+        }, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<EnvelopeKeyRecord?> LoadLatestAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        return new(RunAsync("load latest", async ct =>
+        {
+            await using var command = _dataSource.CreateCommand(LoadLatestSql);
+            AddParameter(command, "id", keyId);
+            return ParseRecord(keyId, await command.ExecuteScalarAsync(ct).ConfigureAwait(false));
+        }, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> StoreAsync(string keyId, DateTimeOffset created, EnvelopeKeyRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        ArgumentNullException.ThrowIfNull(record);
+        try
+        {
+            await using var command = _dataSource.CreateCommand(StoreSql);
+            AddParameter(command, "id", keyId);
+            AddParameter(command, "created", _dialect.ToDbValue(Truncate(created)));
+            AddParameter(command, "key_record", record.ToJson());
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+        catch (DbException e) when (_dialect.IsDuplicateKey(e))
+        {
+            return false;
+        }
+        catch (DbException e)
+        {
+            SqlMetastoreLog.Failed(_logger, "store", e);
+            throw new MetastoreException("The SQL metastore failed to store a key record.", e, _dialect.IsTransient(e));
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredKeyRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var rows = await RunAsync("list", async ct =>
+        {
+            var list = new List<StoredKeyRecord>();
+            await using var command = _dataSource.CreateCommand(ListSql);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                string id = reader.GetString(0);
+                var created = _dialect.ReadCreated(reader, 1);
+                var record = ParseRecord(id, reader.GetString(2))!;
+                list.Add(new StoredKeyRecord(id, created, record));
+            }
+
+            return list;
+        }, cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            yield return row;
+        }
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset created) => DateTimeOffset.FromUnixTimeSeconds(created.ToUnixTimeSeconds());
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    private static EnvelopeKeyRecord? ParseRecord(string keyId, object? value)
+    {
+        if (value is null or DBNull)
+        {
+            return null;
+        }
+
+        try
+        {
+            return EnvelopeKeyRecord.Parse(value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
+        }
+        catch (FormatException e)
+        {
+            throw new MetastoreException($"The SQL metastore holds a malformed key record for '{keyId}'.", e);
+        }
+    }
+
+    private async Task<T> RunAsync<T>(string operation, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await work(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            SqlMetastoreLog.Failed(_logger, operation, e);
+            throw new MetastoreException($"The SQL metastore failed to {operation}.", e, _dialect.IsTransient(e));
+        }
+    }
+}
