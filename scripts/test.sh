@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of the solution (the README's test command). Needs ../shared beside the checkout.
+# Prints a closing line "tests: N passed, M failed" and exits non-zero when any test fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d ../shared/vectors ]; then
+  echo "test: ../shared (vectors, Wycheproof data) must sit beside the checkout" >&2
+  exit 2
+fi
+
+scripts/setup.sh
+
+results="$(pwd)/TestResults"
+rm -rf "$results"
+status=0
+dotnet test Asherah.sln --configuration Release --nologo \
+  --logger "trx" --results-directory "$results" "$@" || status=$?
+
+python3 - "$results" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    if c is None: continue
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0)) + int(c.get("error", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
