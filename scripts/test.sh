@@ -17,6 +17,12 @@ status=0
 dotnet test Asherah.sln --configuration Release --nologo \
   --logger "trx" --results-directory "$results" "$@" || status=$?
 
+# The README's quick start must keep running as written.
+if ! dotnet run --project samples/QuickStart --configuration Release >/dev/null; then
+  echo "test: samples/QuickStart (the README quick start) failed" >&2
+  status=1
+fi
+
 python3 - "$results" <<'PY' || true
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
