@@ -46,6 +46,9 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
         }
     }
 
+    /// <summary>The envelope without checks (for tests).</summary>
+    internal EnvelopeEncryption EnvelopeForTests => _envelope;
+
     /// <summary>Encrypts a payload into a data row record.</summary>
     public abstract TDataRowRecord Encrypt(TPayload payload);
 

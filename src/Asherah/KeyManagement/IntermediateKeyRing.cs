@@ -15,7 +15,7 @@ internal sealed class IntermediateKeyRing(KeyContext context, string intermediat
 {
     protected override string Tier => "intermediate";
 
-    protected override async ValueTask<CryptoKey?> TryUseLatestAsync(EnvelopeKeyRecord record, CancellationToken cancellationToken)
+    protected override async ValueTask<Loaded?> TryUseLatestAsync(EnvelopeKeyRecord record, CancellationToken cancellationToken)
     {
         // A valid intermediate key under an expired, revoked or missing system key is rotated too.
         var parent = record.ParentKeyMeta;

@@ -94,6 +94,11 @@ internal sealed class KeyCache : IDisposable
         var stored = _entries.GetOrAdd((keyId, key.Created), entry);
         if (stored != entry)
         {
+            if (stored.Key == key)
+            {
+                return key;
+            }
+
             bool revoked = key.Revoked;
             key.ReleaseOwner();
             return Refresh(keyId, stored.Key.Created, revoked) ?? stored.Key;

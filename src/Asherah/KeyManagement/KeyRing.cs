@@ -69,14 +69,12 @@ internal abstract class KeyRing : IDisposable
 
         if (_cache is null)
         {
-            return await LoadLatestOrCreateAsync(cancellationToken).ConfigureAwait(false);
+            // Without a cache every load is new and belongs to the caller.
+            return (await LoadLatestOrCreateAsync(cancellationToken).ConfigureAwait(false)).Key;
         }
 
         var shared = await _flights.RunAsync((KeyId, LatestFlight), this, static async (ring, ct) =>
-        {
-            var key = await ring.LoadLatestOrCreateAsync(ct).ConfigureAwait(false);
-            return ring.Adopt(ring.KeyId, key);
-        }, cancellationToken).ConfigureAwait(false);
+            ring.Share(ring.KeyId, await ring.LoadLatestOrCreateAsync(ct).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
         return AcquireShared(shared);
     }
 
@@ -105,7 +103,7 @@ internal abstract class KeyRing : IDisposable
             }
 
             var key = await s.Ring.LoadAsync(s.KeyId, s.Created, ct).ConfigureAwait(false);
-            return s.Ring.Adopt(s.KeyId, key);
+            return s.Ring.Share(s.KeyId, new Loaded(key, Owned: true));
         }, cancellationToken).ConfigureAwait(false);
         return AcquireShared(shared);
     }
@@ -126,23 +124,24 @@ internal abstract class KeyRing : IDisposable
     /// The key of a newest record that is neither expired nor revoked, or <see langword="null"/> when it cannot be used
     /// for writes after all (an intermediate key whose system key is expired, revoked or missing).
     /// </summary>
-    protected virtual async ValueTask<CryptoKey?> TryUseLatestAsync(EnvelopeKeyRecord record, CancellationToken cancellationToken) =>
+    protected virtual async ValueTask<Loaded?> TryUseLatestAsync(EnvelopeKeyRecord record, CancellationToken cancellationToken) =>
         await DecryptOrReuseAsync(record, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>The cached key of the ring's own id for <paramref name="record"/>, or the record decrypted.</summary>
-    protected async ValueTask<CryptoKey> DecryptOrReuseAsync(EnvelopeKeyRecord record, CancellationToken cancellationToken)
+    /// <summary>The cached key of the ring's own id for <paramref name="record"/> (refreshed), or the record decrypted.</summary>
+    protected async ValueTask<Loaded> DecryptOrReuseAsync(EnvelopeKeyRecord record, CancellationToken cancellationToken)
     {
         long created = record.Created.ToUnixTimeSeconds();
         var cached = _cache?.Refresh(KeyId, created, record.IsRevoked);
-        if (cached is not null && cached.TryAcquire())
+        if (cached is not null)
         {
-            return cached;
+            return new Loaded(cached, Owned: false);
         }
 
-        return await DecryptRecordAsync(KeyId, record, cancellationToken).ConfigureAwait(false);
+        return new Loaded(await DecryptRecordAsync(KeyId, record, cancellationToken).ConfigureAwait(false), Owned: true);
     }
 
-    private async ValueTask<CryptoKey> LoadLatestOrCreateAsync(CancellationToken cancellationToken)
+    /// <summary>The newest usable key, creating one when there is none; owned by the caller when <see cref="Loaded.Owned"/>.</summary>
+    private async ValueTask<Loaded> LoadLatestOrCreateAsync(CancellationToken cancellationToken)
     {
         var now = Context.Time.GetUtcNow();
         var latest = await Context.Metastore.LoadLatestAsync(KeyId, cancellationToken).ConfigureAwait(false);
@@ -153,7 +152,7 @@ internal abstract class KeyRing : IDisposable
                 var usable = await TryUseLatestAsync(latest, cancellationToken).ConfigureAwait(false);
                 if (usable is not null)
                 {
-                    return usable;
+                    return usable.Value;
                 }
             }
             else
@@ -179,9 +178,10 @@ internal abstract class KeyRing : IDisposable
         {
             Log.KeyCreated(Context.Logger, Tier, KeyId, created);
             Context.Metrics.KeysCreated.Add(1, new KeyValuePair<string, object?>("tier", Tier));
-            return key;
+            return new Loaded(key, Owned: true);
         }
 
+        // Another writer stored a key for this minute first: use theirs.
         key.ReleaseOwner();
         Log.DuplicateKey(Context.Logger, Tier, KeyId, created);
         var winner = await Context.Metastore.LoadLatestAsync(KeyId, cancellationToken).ConfigureAwait(false)
@@ -218,7 +218,8 @@ internal abstract class KeyRing : IDisposable
         return _cache.Refresh(keyId, created, record.IsRevoked);
     }
 
-    private CryptoKey Adopt(string keyId, CryptoKey key) => _cache!.Add(keyId, key);
+    /// <summary>Puts a newly loaded key in the cache; returns the cache-owned key.</summary>
+    private CryptoKey Share(string keyId, Loaded loaded) => loaded.Owned ? _cache!.Add(keyId, loaded.Key) : loaded.Key;
 
     private CryptoKey AcquireShared(CryptoKey shared)
     {
@@ -229,4 +230,7 @@ internal abstract class KeyRing : IDisposable
 
         return shared;
     }
+
+    /// <summary>A key and whether the caller owns it (new) or the cache does (already cached).</summary>
+    protected readonly record struct Loaded(CryptoKey Key, bool Owned);
 }
