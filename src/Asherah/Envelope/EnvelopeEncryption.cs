@@ -116,13 +116,19 @@ internal sealed class EnvelopeEncryption : IDisposable
         }
     }
 
-    public async ValueTask<byte[]> DecryptAsync(ReadOnlyMemory<byte> drr, CancellationToken cancellationToken)
+    public ValueTask<byte[]> DecryptAsync(ReadOnlyMemory<byte> drr, CancellationToken cancellationToken)
     {
-        var (id, created, ik) = Lookup(drr.Span);
-        ik ??= await GetForReadAsync(id!, created, cancellationToken).ConfigureAwait(false);
+        // Warm caches: parse once and finish synchronously; otherwise await the key, then parse again.
+        var view = DataRowRecordReader.Parse(drr.Span);
+        var ik = TryGetForRead(ref view);
+        if (ik is null)
+        {
+            return DecryptSlowAsync(drr, view.IntermediateKeyId.ToArray(), view.IntermediateKeyCreated, cancellationToken);
+        }
+
         try
         {
-            return DecryptWith(ik, DataRowRecordReader.Parse(drr.Span));
+            return ValueTask.FromResult(DecryptWith(ik, view));
         }
         finally
         {
@@ -167,12 +173,17 @@ internal sealed class EnvelopeEncryption : IDisposable
     private static T Wait<T>(ValueTask<T> pending) =>
         pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Parses just enough to find the key, without holding spans across an await.</summary>
-    private (byte[]? Id, long Created, CryptoKey? Key) Lookup(ReadOnlySpan<byte> drr)
+    private async ValueTask<byte[]> DecryptSlowAsync(ReadOnlyMemory<byte> drr, byte[] keyId, long created, CancellationToken cancellationToken)
     {
-        var view = DataRowRecordReader.Parse(drr);
-        var key = TryGetForRead(ref view);
-        return key is not null ? (null, 0, key) : (view.IntermediateKeyId.ToArray(), view.IntermediateKeyCreated, null);
+        var ik = await GetForReadAsync(keyId, created, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return DecryptWith(ik, DataRowRecordReader.Parse(drr.Span));
+        }
+        finally
+        {
+            ik.Release();
+        }
     }
 
     /// <summary>Checks the record belongs to this partition; returns a fresh cached key or null.</summary>
