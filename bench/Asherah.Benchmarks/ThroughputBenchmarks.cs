@@ -1,0 +1,73 @@
+using Asherah.KeyManagement;
+using BenchmarkDotNet.Attributes;
+
+namespace Asherah.Benchmarks;
+
+/// <summary>
+/// Encrypt throughput over 1,000 partitions with the session cache on, on one thread and on two; compare the per-operation
+/// times (Mean / OperationsPerInvoke) to get the scaling factor.
+/// </summary>
+[MemoryDiagnoser]
+public class ThroughputBenchmarks
+{
+    private const int Partitions = 1000;
+    private const int Operations = 40_000;
+
+    private SessionFactory _factory = null!;
+    private BytesSession[] _sessions = null!;
+    private byte[] _payload = null!;
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _factory = SessionFactory.NewBuilder("bench-product", "bench-service")
+            .WithInMemoryMetastore()
+            .WithCryptoPolicy(new BasicExpiringCryptoPolicy { CacheSessions = true, SessionCacheMaxSize = 2 * Partitions })
+            .WithStaticKeyManagementService("thisIsAStaticMasterKeyForTesting")
+            .Build();
+        _sessions = Enumerable.Range(0, Partitions).Select(i => _factory.GetSessionBytes("partition-" + i)).ToArray();
+        _payload = new byte[64];
+        foreach (var session in _sessions)
+        {
+            session.Encrypt(_payload);
+        }
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var session in _sessions)
+        {
+            session.Dispose();
+        }
+
+        _factory.Dispose();
+    }
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public void Encrypt64()
+    {
+        var threads = new Thread[Threads];
+        int perThread = Operations / Threads;
+        for (int t = 0; t < threads.Length; t++)
+        {
+            int offset = t * (Partitions / Threads);
+            threads[t] = new Thread(() =>
+            {
+                for (int i = 0; i < perThread; i++)
+                {
+                    _sessions[(offset + i) % Partitions].Encrypt(_payload);
+                }
+            });
+            threads[t].Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+    }
+}
