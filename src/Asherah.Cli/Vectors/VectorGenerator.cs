@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Asherah.KeyManagement;
 using Asherah.Metastore;
@@ -63,7 +64,13 @@ internal sealed class VectorGenerator
                       $"BasicExpiringCryptoPolicy({policy.KeyExpiration.TotalDays:0} days, revoke check {policy.RevokeCheckInterval.TotalMinutes:0} min); " +
                       "static KMS with master key = UTF-8 bytes of staticMasterKey; in-memory metastore.";
 
-        await using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        await using var writer = new Utf8JsonWriter(output, new JsonWriterOptions
+        {
+            Indented = true,
+
+            // Keep base64 '+' and non-ASCII ids readable; the output is a file, never embedded in HTML.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
         writer.WriteStartObject();
         writer.WriteString("product", Product);
         writer.WriteString("service", Service);
