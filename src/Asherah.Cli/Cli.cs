@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Asherah.Cli.Commands;
 
 namespace Asherah.Cli;
@@ -11,6 +12,9 @@ internal static class Cli
 
     /// <summary>Exit code for a usage error (unknown option, bad value).</summary>
     public const int UsageError = 2;
+
+    /// <summary>The command's name, as installed (ToolCommandName) and shown in help.</summary>
+    public const string Name = "asherah";
 
     /// <summary>
     /// The top-level commands. A new command (say <c>bench</c> or <c>diag</c>) is one file in <c>Commands/</c> with a
@@ -34,7 +38,12 @@ internal static class Cli
         CancellationToken cancellationToken = default)
     {
         await using var console = new CliConsole(stdin, stdout, stderr, environment);
-        var root = new RootCommand("Asherah envelope encryption: encrypt and decrypt records, list keys, check interoperability vectors.");
+        // Not RootCommand: that names itself after the executable (Asherah.Cli), and the command is `asherah`.
+        var root = new Command(Name, "Asherah envelope encryption: encrypt and decrypt records, list keys, check interoperability vectors.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         foreach (var create in Commands)
         {
             root.Add(create(console));

@@ -9,7 +9,7 @@ internal static class PartitionOption
 
     public static Option<string> Create() => new("--partition", "-p")
     {
-        Description = $"Partition id (default {Default}).",
+        Description = "Partition id.",
         DefaultValueFactory = _ => Default,
     };
 }
