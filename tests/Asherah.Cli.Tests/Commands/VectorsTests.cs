@@ -71,6 +71,24 @@ public sealed class VectorsTests : IDisposable
     }
 
     [Fact]
+    public async Task Verify_ErrorCaseRefusedWithANonAsherahException_Fails()
+    {
+        // An empty partition id is an ArgumentException from the session factory: not a documented decrypt refusal.
+        var vectors = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(SharedVectors.Directory, "canonical-basic.json")))!;
+        var first = vectors["cases"]!.AsArray()[0]!;
+        first["partition"] = string.Empty;
+        first["expect"] = "error";
+        var path = Path.Combine(_cli.DataDir, "argument-error.json");
+        await File.WriteAllTextAsync(path, vectors.ToJsonString());
+
+        var result = await _cli.RunAsync("vectors", "verify", path);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.EndsWith(", 1 failed\n", result.StdoutText, StringComparison.Ordinal);
+        Assert.Contains("ArgumentException", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_MissingFile_ExitsOne()
     {
         var result = await _cli.RunAsync("vectors", "verify", Path.Combine(_cli.DataDir, "absent.json"));
