@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Asherah.Cli.Configuration;
+
+namespace Asherah.Cli.Commands;
+
+/// <summary><c>asherah encrypt</c>: payload bytes in, data row record JSON out (followed by a newline).</summary>
+internal static class EncryptCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var partition = PartitionOption.Create();
+        var input = new PayloadInput();
+        var environment = new EnvironmentOptions();
+        var command = new Command("encrypt", "Encrypt standard input (or --in FILE) and write the data row record JSON to standard output.")
+        {
+            partition,
+            input.Option,
+        };
+        environment.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(console, async () =>
+        {
+            var settings = environment.Resolve(parseResult, console);
+            var payload = await input.ReadAsync(parseResult, console, cancellationToken);
+            await using var host = await AsherahHost.OpenAsync(settings, cancellationToken);
+            using var session = host.GetFactory(console.Error).GetSessionBytes(parseResult.GetValue(partition)!);
+            var record = await session.EncryptAsync(payload, cancellationToken);
+            await console.Output.WriteAsync(record, cancellationToken);
+            await console.Output.WriteAsync("\n"u8.ToArray(), cancellationToken);
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Asherah.Cli.Commands;
+
+/// <summary><c>asherah keys</c>: inspect the key records in the metastore.</summary>
+internal static class KeysCommand
+{
+    public static Command Create(CliConsole console) =>
+        new("keys", "Inspect the system and intermediate keys in the metastore.")
+        {
+            KeysListCommand.Create(console),
+        };
+}
