@@ -118,7 +118,7 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
         }
         else
         {
-            _envelope.Dispose();
+            _factory.ReleaseOwned(_envelope);
         }
 
         GC.SuppressFinalize(this);

@@ -25,6 +25,7 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
     private readonly SystemKeyRing _systemKeys;
     private readonly SessionCache? _sessions;
     private readonly IDisposable? _ownedKms;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<EnvelopeEncryption, byte> _uncached = new(ReferenceEqualityComparer.Instance);
     private readonly string _serviceId;
     private readonly string _productId;
     private volatile bool _disposed;
@@ -102,6 +103,11 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
 
         _disposed = true;
         _sessions?.Dispose();
+        foreach (var envelope in _uncached.Keys)
+        {
+            ReleaseOwned(envelope);
+        }
+
         _systemKeys.Dispose();
         _ownedKms?.Dispose();
     }
@@ -115,6 +121,13 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
 
     internal void ReleaseShared(EnvelopeEncryption envelope) => _sessions?.Release(envelope);
 
+    /// <summary>Disposes the envelope of an uncached session (when the session or the factory is disposed).</summary>
+    internal void ReleaseOwned(EnvelopeEncryption envelope)
+    {
+        _uncached.TryRemove(envelope, out _);
+        envelope.Dispose();
+    }
+
     private (EnvelopeEncryption Envelope, bool Shared) Acquire(string partitionId)
     {
         if (string.IsNullOrEmpty(partitionId))
@@ -123,7 +136,21 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _sessions is null ? (NewEnvelope(partitionId), false) : (_sessions.Acquire(partitionId), true);
+        if (_sessions is not null)
+        {
+            return (_sessions.Acquire(partitionId), true);
+        }
+
+        // Uncached sessions' keys are tracked so that disposing the factory wipes them too.
+        var envelope = NewEnvelope(partitionId);
+        _uncached.TryAdd(envelope, 0);
+        if (_disposed)
+        {
+            ReleaseOwned(envelope);
+            throw new ObjectDisposedException(nameof(SessionFactory));
+        }
+
+        return (envelope, false);
     }
 
     private EnvelopeEncryption NewEnvelope(string partitionId) =>

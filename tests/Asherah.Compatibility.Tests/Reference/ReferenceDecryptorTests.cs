@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Asherah.Metastore;
+using Xunit.Abstractions;
+
+namespace Asherah.Compatibility.Tests.Reference;
+
+/// <summary>
+/// Records this library writes, in the vector schema, pass the independent reference decryptor
+/// (shared/tools/refverify.py, Python with the <c>cryptography</c> package).
+/// </summary>
+public class ReferenceDecryptorTests(ITestOutputHelper output)
+{
+    private const string MasterKey = "thisIsAStaticMasterKeyForTesting";
+    private const string SetupHint = "Run scripts/setup-ci.sh (it installs python3-cryptography) before the compatibility tests.";
+    private static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task OurRecords_PassTheReferenceDecryptor()
+    {
+        var (exit, _, stderr) = Run("python3", "-c \"import cryptography\"");
+        Assert.True(exit == 0, $"python3 with the 'cryptography' module is required (exit {exit}: {stderr.Trim()}). {SetupHint}");
+
+        string script = Path.Combine(SharedDirectory.Tools, "refverify.py");
+        Assert.True(File.Exists(script), $"{script} is missing.");
+
+        string file = Path.Combine(Path.GetTempPath(), $"asherah-dotnet-vectors-{Guid.NewGuid():N}.json");
+        try
+        {
+            await File.WriteAllTextAsync(file, await BuildVectorFileAsync());
+            var (code, stdout, errors) = Run("python3", $"\"{script}\" \"{file}\"");
+            output.WriteLine(stdout);
+            Assert.True(code == 0, $"refverify.py exited with {code}:\n{stdout}\n{errors}");
+            Assert.Contains(" 10 passed, 0 failed", stdout);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task ATamperedRecordOfOurs_IsRefusedByTheReferenceDecryptor()
+    {
+        // Shows the check above can fail: the reference decryptor rejects a record we damaged.
+        var (exit, _, stderr) = Run("python3", "-c \"import cryptography\"");
+        Assert.True(exit == 0, $"python3 with the 'cryptography' module is required (exit {exit}: {stderr.Trim()}). {SetupHint}");
+        var vectors = JsonNode.Parse(await BuildVectorFileAsync())!;
+        var first = vectors["cases"]![0]!;
+        string drr = first["drr"]!.GetValue<string>();
+        int data = drr.IndexOf("\"Data\":\"", StringComparison.Ordinal) + 8;
+        first["drr"] = drr[..data] + (drr[data] == 'A' ? 'B' : 'A') + drr[(data + 1)..];
+
+        string file = Path.Combine(Path.GetTempPath(), $"asherah-dotnet-vectors-{Guid.NewGuid():N}.json");
+        try
+        {
+            await File.WriteAllTextAsync(file, vectors.ToJsonString());
+            var (code, stdout, _) = Run("python3", $"\"{Path.Combine(SharedDirectory.Tools, "refverify.py")}\" \"{file}\"");
+            Assert.Equal(1, code);
+            Assert.Contains("9 passed, 1 failed", stdout);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<string> BuildVectorFileAsync()
+    {
+        var metastore = new InMemoryMetastore();
+        var cases = new JsonArray();
+        using (var factory = SessionFactory.NewBuilder("dotnet-product", "dotnet-service")
+            .WithMetastore(metastore)
+            .WithNeverExpiredCryptoPolicy()
+            .WithStaticKeyManagementService(MasterKey)
+            .Build())
+        {
+            foreach (string partition in new[] { "partition-1", "user_42" })
+            {
+                using var session = factory.GetSessionBytes(partition);
+                foreach (int size in new[] { 0, 1, 16, 64, 1024 })
+                {
+                    var payload = new byte[size];
+                    Random.Shared.NextBytes(payload);
+                    byte[] drr = session.Encrypt(payload);
+                    cases.Add(new JsonObject
+                    {
+                        ["partition"] = partition,
+                        ["plaintext"] = Convert.ToBase64String(payload),
+                        ["drr"] = System.Text.Encoding.UTF8.GetString(drr),
+                    });
+                }
+            }
+        }
+
+        var entries = new JsonArray();
+        await foreach (var stored in metastore.ListAsync())
+        {
+            entries.Add(new JsonObject
+            {
+                ["id"] = stored.KeyId,
+                ["created"] = stored.Created.ToUnixTimeSeconds(),
+                ["keyRecord"] = JsonNode.Parse(stored.Record.ToJson()),
+            });
+        }
+
+        Assert.Equal(3, entries.Count); // one system key, two intermediate keys
+        var file = new JsonObject
+        {
+            ["product"] = "dotnet-product",
+            ["service"] = "dotnet-service",
+            ["staticMasterKey"] = MasterKey,
+            ["regionSuffix"] = null,
+            ["note"] = "2 partitions x payload sizes {0,1,16,64,1024}, random bytes; bytes session; never-expired policy; static KMS.",
+            ["generator"] = "Asherah for .NET " + typeof(SessionFactory).Assembly.GetName().Version,
+            ["metastore"] = entries,
+            ["cases"] = cases,
+        };
+        return file.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) Run(string fileName, string arguments)
+    {
+        Process process;
+        try
+        {
+            process = Process.Start(new ProcessStartInfo(fileName, arguments)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            })!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return (-1, string.Empty, $"could not start {fileName}: {e.Message}");
+        }
+
+        using (process)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(ProcessLimit))
+            {
+                process.Kill(entireProcessTree: true);
+                return (-2, stdout.Result, $"{fileName} did not finish within {ProcessLimit.TotalSeconds} s");
+            }
+
+            process.WaitForExit();
+            return (process.ExitCode, stdout.Result, stderr.Result);
+        }
+    }
+}
