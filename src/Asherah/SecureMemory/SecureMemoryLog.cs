@@ -6,7 +6,7 @@ namespace Asherah.SecureMemory;
 internal static partial class SecureMemoryLog
 {
     [LoggerMessage(EventId = 100, EventName = "SecureMemoryUnlockedFallback", Level = LogLevel.Warning,
-        Message = "Could not lock {Bytes} bytes of secure memory (error {ErrorCode}); the locked-memory limit is {Limit} bytes and {LockedBytes} bytes are locked. Continuing with unlocked memory (still guarded, dump-excluded and wiped) because SecureMemoryOptions.AllowUnlockedFallback is true.")]
+        Message = "Could not lock {Bytes} bytes of secure memory (error {ErrorCode}); the locked-memory limit is {Limit} and {LockedBytes} bytes are locked. Continuing with unlocked memory (still guarded, dump-excluded and wiped) because SecureMemoryOptions.AllowUnlockedFallback is true.")]
     public static partial void UnlockedFallback(ILogger logger, long bytes, int errorCode, string limit, long lockedBytes);
 
     [LoggerMessage(EventId = 101, EventName = "SecureMemoryUnlockedFallbackAgain", Level = LogLevel.Debug,

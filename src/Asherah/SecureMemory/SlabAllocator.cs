@@ -232,7 +232,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
     private void OnLockRefused(int bytes, int error)
     {
         long? limit = VirtualMemory.LockLimit();
-        string limitText = limit is { } l ? $"{l} bytes" : "unknown";
+        string limitText = limit is { } l ? $"{l} bytes" : "unlimited or unknown";
         if (!_allowUnlocked)
         {
             string call = OperatingSystem.IsWindows() ? "VirtualLock" : "mlock";
