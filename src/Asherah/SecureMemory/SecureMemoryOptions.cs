@@ -34,7 +34,8 @@ public sealed class SecureMemoryOptions
     /// <remarks>
     /// Default <c>false</c>. When <c>true</c>, every page holding keys is <c>PROT_NONE</c> (<c>PAGE_NOACCESS</c>) and is
     /// made readable only while at least one access to a key on it is in progress. That costs two <c>mprotect</c> system
-    /// calls per uncontended access (about a microsecond or two) and one mapping per page in the kernel.
+    /// calls per access that does not overlap another access to the same page (microseconds on bare metal, tens of
+    /// microseconds in some virtual machines, against about a nanosecond without it) and one kernel mapping per page.
     /// </remarks>
     public bool StrictProtection { get; set; }
 

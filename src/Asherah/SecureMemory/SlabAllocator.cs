@@ -47,8 +47,6 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
     private readonly SizeClass[] _classes;
     private readonly ulong _canary0;
     private readonly ulong _canary1;
-    private readonly Lock _largeLock = new();
-    private readonly HashSet<SlabChunk> _large = [];
     private long _locked;
     private long _unlocked;
     private long _buffers;
@@ -108,7 +106,10 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
     }
 
     /// <summary>Unmaps every chunk with no live slots; the allocator cannot allocate afterwards.</summary>
-    /// <remarks>Chunks still holding buffers (or quarantined slots) stay mapped until the process exits.</remarks>
+    /// <remarks>
+    /// Not to be called concurrently with <see cref="Allocate"/>. Chunks still holding buffers (or quarantined slots)
+    /// stay mapped until the process exits; large buffers are unmapped when freed.
+    /// </remarks>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -158,11 +159,6 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
         int usable = RoundUp(slotSize + CanarySize, VirtualMemory.PageSize);
         SlabChunk chunk = MapChunk(usable, usable, slotSize, usable, 0);
         chunk.Live = 1;
-        lock (_largeLock)
-        {
-            _large.Add(chunk);
-        }
-
         return NewBuffer(null, chunk, 0, length);
     }
 
@@ -328,12 +324,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
         SecureMemoryStatistics.AddBuffers(-1);
         if (buffer.SizeClass is null)
         {
-            lock (_largeLock)
-            {
-                _large.Remove(chunk);
-            }
-
-            ReleaseChunk(chunk);
+            ReleaseChunk(chunk); // a large buffer has its own mapping
         }
         else if (intact)
         {
