@@ -1,0 +1,28 @@
+namespace Asherah.SecureMemory;
+
+/// <summary>Process-wide figures for Asherah's secure memory, summed over every allocator.</summary>
+/// <remarks>
+/// The locked-memory limit (<c>RLIMIT_MEMLOCK</c>) is per process, so these are the numbers to compare with it. The
+/// same figures are published as gauges on the <c>Asherah.SecureMemory</c> meter.
+/// </remarks>
+public static class SecureMemoryStatistics
+{
+    private static long s_lockedBytes;
+    private static long s_unlockedBytes;
+    private static long s_allocatedSlots;
+
+    /// <summary>Bytes of secure memory currently locked in RAM (guard pages excluded).</summary>
+    public static long LockedBytes => Interlocked.Read(ref s_lockedBytes);
+
+    /// <summary>Bytes of secure memory in use without a lock, after an allowed fallback.</summary>
+    public static long UnlockedBytes => Interlocked.Read(ref s_unlockedBytes);
+
+    /// <summary>Secure buffers currently allocated and not yet freed.</summary>
+    public static long AllocatedBuffers => Interlocked.Read(ref s_allocatedSlots);
+
+    internal static void AddLocked(long bytes) => Interlocked.Add(ref s_lockedBytes, bytes);
+
+    internal static void AddUnlocked(long bytes) => Interlocked.Add(ref s_unlockedBytes, bytes);
+
+    internal static void AddBuffers(long count) => Interlocked.Add(ref s_allocatedSlots, count);
+}

@@ -1,0 +1,53 @@
+using Asherah.SecureMemory;
+
+namespace Asherah.Tests.SecureMemory;
+
+public sealed class SecureMemoryOptionsTests
+{
+    [Fact]
+    public void Defaults_AreLockedOnlyNonStrictAndLeaveCoreDumpsAlone()
+    {
+        var options = new SecureMemoryOptions();
+
+        Assert.False(options.AllowUnlockedFallback);
+        Assert.False(options.StrictProtection);
+        Assert.False(options.DisableCoreDumps);
+        Assert.Equal(64 * 1024, options.ChunkSize);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8192)]
+    [InlineData(100_000)]
+    [InlineData(32 * 1024 * 1024)]
+    public void ChunkSize_OutsideRangeOrNotAPowerOfTwo_Throws(int value)
+    {
+        var options = new SecureMemoryOptions();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.ChunkSize = value);
+        Assert.Equal(SecureMemoryOptions.DefaultChunkSize, options.ChunkSize);
+    }
+
+    [Fact]
+    public void ChunkSize_OfTwoHundredFiftySixKiB_IsUsedForEachChunk()
+    {
+        using var allocator = new SlabAllocator(new SecureMemoryOptions { ChunkSize = 256 * 1024 });
+
+        allocator.Allocate(48).Free();
+
+        Assert.Equal(256 * 1024, allocator.LockedBytes);
+    }
+
+    [Fact]
+    public void Create_ReturnsOneSharedSlabAllocatorPerSetOfOptions()
+    {
+        SecureAllocator a = SecureAllocators.Create(new SecureMemoryOptions { ChunkSize = 32 * 1024 });
+        SecureAllocator b = SecureAllocators.Create(new SecureMemoryOptions { ChunkSize = 32 * 1024 });
+        SecureAllocator strict = SecureAllocators.Create(new SecureMemoryOptions { ChunkSize = 32 * 1024, StrictProtection = true });
+
+        Assert.IsType<SlabAllocator>(a);
+        Assert.Same(a, b);
+        Assert.NotSame(a, strict);
+        Assert.True(((SlabAllocator)strict).IsStrict);
+    }
+}

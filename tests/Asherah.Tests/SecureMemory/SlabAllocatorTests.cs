@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Asherah.SecureMemory;
+
+namespace Asherah.Tests.SecureMemory;
+
+public sealed unsafe class SlabAllocatorTests : IDisposable
+{
+    private readonly SlabAllocator _allocator = new(new SecureMemoryOptions());
+
+    public void Dispose() => _allocator.Dispose();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(33)]
+    [InlineData(48)]
+    [InlineData(200)]
+    [InlineData(256)]
+    [InlineData(257)]
+    [InlineData(5000)]
+    public void Allocate_ReturnsZeroFilledSixteenByteAlignedBufferOfTheRequestedLength(int length)
+    {
+        SecureBuffer buffer = _allocator.Allocate(length);
+
+        Assert.Equal(length, buffer.Length);
+        Assert.Equal(0, (long)buffer.Pointer % 16);
+        buffer.EnterAccess();
+        Assert.True(buffer.Span.IndexOfAnyExcept((byte)0) < 0);
+        buffer.Span.Fill(0xEE);
+        buffer.ExitAccess();
+        buffer.Free();
+        Assert.True(buffer.IsFreed);
+    }
+
+    [Fact]
+    public void Allocate_NonPositiveLength_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _allocator.Allocate(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _allocator.Allocate(-1));
+    }
+
+    [Fact]
+    public void Allocate_ManySmallKeys_SharesOneLockedChunk()
+    {
+        var buffers = Enumerable.Range(0, 1000).Select(_ => _allocator.Allocate(48)).ToList();
+
+        // 1,000 slots of 64 bytes fit in one 64 KiB chunk.
+        Assert.Equal(SecureMemoryOptions.DefaultChunkSize, _allocator.LockedBytes);
+        Assert.Equal(1000, _allocator.AllocatedBuffers);
+        Assert.Equal(1000, buffers.Select(b => (nint)b.Pointer).Distinct().Count());
+        buffers.ForEach(b => b.Free());
+        Assert.Equal(0, _allocator.AllocatedBuffers);
+    }
+
+    [LinuxFact]
+    public void Allocate_MapsChunksLockedAndExcludedFromCoreDumps()
+    {
+        SecureBuffer buffer = _allocator.Allocate(48);
+
+        SmapsMapping mapping = SmapsMapping.Containing((nint)buffer.Pointer);
+
+        Assert.Contains("dd", mapping.VmFlags);
+        Assert.Contains("lo", mapping.VmFlags);
+        Assert.True(mapping.KiloBytes["Locked"] > 0, $"Locked: {mapping.KiloBytes["Locked"]} kB");
+        Assert.StartsWith("rw", mapping.Permissions, StringComparison.Ordinal);
+        (nint start, int length) = SlabAllocator.ChunkBounds(buffer);
+        Assert.Equal((ulong)start, mapping.Start);
+        Assert.Equal((ulong)(start + length), mapping.End);
+
+        // The guard pages on either side are inaccessible and not locked.
+        SmapsMapping before = SmapsMapping.Containing(start - 1);
+        SmapsMapping after = SmapsMapping.Containing(start + length);
+        Assert.Equal("---p", before.Permissions);
+        Assert.Equal("---p", after.Permissions);
+        Assert.DoesNotContain("lo", before.VmFlags);
+        buffer.Free();
+    }
+
+    [Fact]
+    public void Free_WipesTheSlot()
+    {
+        SecureBuffer buffer = _allocator.Allocate(48);
+        SecureBuffer neighbour = _allocator.Allocate(48);
+        byte* raw = buffer.Pointer;
+        buffer.Span.Fill(0xA5);
+        neighbour.Span.Fill(0x5A);
+
+        buffer.Free();
+
+        // The chunk stays mapped, so the slot can be read after free.
+        Assert.True(new ReadOnlySpan<byte>(raw, 48).IndexOfAnyExcept((byte)0) < 0);
+        Assert.True(neighbour.Span.IndexOfAnyExcept((byte)0x5A) < 0);
+        neighbour.Free();
+    }
+
+    [Fact]
+    public void Free_OfASmallerRequest_WipesTheWholeSlot()
+    {
+        SecureBuffer buffer = _allocator.Allocate(20);
+        byte* raw = buffer.Pointer;
+
+        // Write into the slack the slot has beyond the 20 requested bytes (the class holds 32).
+        new Span<byte>(raw, SlabAllocator.SlotCapacity(buffer)).Fill(0xC3);
+        buffer.Free();
+
+        Assert.True(new ReadOnlySpan<byte>(raw, SlabAllocator.SlotCapacity(buffer)).IndexOfAnyExcept((byte)0) < 0);
+    }
+
+    [Fact]
+    public void Free_AfterCanaryOverwrite_ThrowsWipesAndQuarantinesTheSlot()
+    {
+        SecureBuffer buffer = _allocator.Allocate(48);
+        byte* raw = buffer.Pointer;
+        buffer.Span.Fill(0x77);
+        raw[SlabAllocator.SlotCapacity(buffer)] ^= 0x01; // one bit past the end
+
+        var error = Assert.Throws<SecureMemoryException>(buffer.Free);
+
+        Assert.Contains("canary", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.True(new ReadOnlySpan<byte>(raw, 48).IndexOfAnyExcept((byte)0) < 0);
+        Assert.Equal(1, _allocator.QuarantinedSlots);
+        Assert.Equal(0, _allocator.AllocatedBuffers);
+
+        // The quarantined slot is never handed out again.
+        var later = Enumerable.Range(0, 2000).Select(_ => _allocator.Allocate(48)).ToList();
+        Assert.DoesNotContain(later, b => b.Pointer == raw);
+        later.ForEach(b => b.Free());
+    }
+
+    [Fact]
+    public void Free_OfALargeBufferAfterCanaryOverwrite_Throws()
+    {
+        SecureBuffer buffer = _allocator.Allocate(1000);
+        buffer.Pointer[SlabAllocator.SlotCapacity(buffer)] = 0xFF;
+
+        Assert.Throws<SecureMemoryException>(buffer.Free);
+        Assert.Equal(0, _allocator.LockedBytes);
+    }
+
+    [Fact]
+    public void Free_IsIdempotentAndTheSlotIsReused()
+    {
+        SecureBuffer first = _allocator.Allocate(32);
+        byte* raw = first.Pointer;
+        first.Free();
+        first.Free();
+
+        SecureBuffer second = _allocator.Allocate(32);
+
+        Assert.True(second.Pointer == raw);
+        Assert.Equal(1, _allocator.AllocatedBuffers);
+        second.Free();
+    }
+
+    [Fact]
+    public void Free_OfALargeBuffer_UnmapsIt()
+    {
+        SecureBuffer small = _allocator.Allocate(16);
+        long before = _allocator.LockedBytes;
+
+        SecureBuffer large = _allocator.Allocate(3 * Environment.SystemPageSize);
+        Assert.Equal(before + (4 * Environment.SystemPageSize), _allocator.LockedBytes);
+        large.Free();
+
+        Assert.Equal(before, _allocator.LockedBytes);
+        small.Free();
+    }
+
+    [Fact]
+    public void Dispose_UnmapsIdleChunksAndRefusesFurtherAllocations()
+    {
+        var allocator = new SlabAllocator(new SecureMemoryOptions());
+        long processBefore = SecureMemoryStatistics.LockedBytes;
+        allocator.Allocate(64).Free();
+        allocator.Allocate(128).Free();
+        Assert.Equal(2 * SecureMemoryOptions.DefaultChunkSize, allocator.LockedBytes);
+
+        allocator.Dispose();
+
+        Assert.Equal(0, allocator.LockedBytes);
+        Assert.Throws<ObjectDisposedException>(() => allocator.Allocate(16));
+        Assert.True(SecureMemoryStatistics.LockedBytes <= processBefore + allocator.LockedBytes + (16 * SecureMemoryOptions.DefaultChunkSize));
+    }
+
+    [Fact]
+    public void LockedBytes_IsPublishedProcessWideAndOnTheMeter()
+    {
+        SecureBuffer buffer = _allocator.Allocate(48);
+        var observed = new Dictionary<string, long>();
+        string? unit = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Asherah.SecureMemory")
+            {
+                l.EnableMeasurementEvents(instrument);
+                if (instrument.Name == "asherah.secure_memory.locked")
+                {
+                    unit = instrument.Unit;
+                }
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => observed[instrument.Name] = value);
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Equal("By", unit);
+        Assert.True(observed["asherah.secure_memory.locked"] >= _allocator.LockedBytes);
+        Assert.True(observed["asherah.secure_memory.buffers"] >= 1);
+        Assert.True(observed.ContainsKey("asherah.secure_memory.unlocked"));
+        Assert.True(SecureMemoryStatistics.LockedBytes >= _allocator.LockedBytes);
+        buffer.Free();
+    }
+
+    [Fact]
+    public void ConcurrentAllocateWriteVerifyFree_FromThirtyTwoThreads_FindsNoCorruption()
+    {
+        int[] sizes = [16, 24, 32, 48, 64, 100, 128, 256, 300];
+        long operations = 0;
+        int corrupt = 0;
+        var clock = Stopwatch.StartNew();
+        var threads = Enumerable.Range(0, 32).Select(id => new Thread(() =>
+        {
+            var random = new Random(id);
+            var held = new List<(SecureBuffer Buffer, byte Pattern)>();
+            long mine = 0;
+            while (clock.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                if (held.Count < 64 && (held.Count == 0 || random.Next(3) != 0))
+                {
+                    SecureBuffer b = _allocator.Allocate(sizes[random.Next(sizes.Length)]);
+                    byte pattern = (byte)random.Next(1, 256);
+                    if (b.Span.IndexOfAnyExcept((byte)0) >= 0)
+                    {
+                        Interlocked.Increment(ref corrupt); // handed out dirty or shared with another holder
+                    }
+
+                    b.Span.Fill(pattern);
+                    held.Add((b, pattern));
+                }
+                else
+                {
+                    int i = random.Next(held.Count);
+                    (SecureBuffer b, byte pattern) = held[i];
+                    if (b.Span.IndexOfAnyExcept(pattern) >= 0)
+                    {
+                        Interlocked.Increment(ref corrupt);
+                    }
+
+                    b.Free();
+                    held[i] = held[^1];
+                    held.RemoveAt(held.Count - 1);
+                }
+
+                mine++;
+            }
+
+            foreach ((SecureBuffer b, byte pattern) in held)
+            {
+                if (b.Span.IndexOfAnyExcept(pattern) >= 0)
+                {
+                    Interlocked.Increment(ref corrupt);
+                }
+
+                b.Free();
+            }
+
+            Interlocked.Add(ref operations, mine);
+        })).ToList();
+
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal(0, corrupt);
+        Assert.Equal(0, _allocator.AllocatedBuffers);
+        Assert.Equal(0, _allocator.QuarantinedSlots);
+        Assert.True(operations > 10_000, $"only {operations} operations");
+    }
+}
