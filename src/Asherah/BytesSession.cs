@@ -13,12 +13,11 @@ public sealed class BytesSession : Session<byte[], byte[]>
     {
     }
 
-    /// <inheritdoc />
-    public override byte[] Encrypt(byte[] payload)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        return Envelope.Encrypt(payload);
-    }
+    // The byte[] overloads are redeclared here so that C# overload resolution, which prefers methods declared in the
+    // most derived class, does not bind byte[] (or null) arguments to the span overloads.
+
+    /// <inheritdoc cref="Session{TPayload, TDataRowRecord}.Encrypt(TPayload)" />
+    public new byte[] Encrypt(byte[] payload) => base.Encrypt(payload);
 
     /// <summary>Encrypts a payload into a new data row record.</summary>
     public byte[] Encrypt(ReadOnlySpan<byte> payload) => Envelope.Encrypt(payload);
@@ -34,12 +33,8 @@ public sealed class BytesSession : Session<byte[], byte[]>
         return Envelope.GetMaxEncryptedLength(payloadLength);
     }
 
-    /// <inheritdoc />
-    public override byte[] Decrypt(byte[] dataRowRecord)
-    {
-        ArgumentNullException.ThrowIfNull(dataRowRecord);
-        return Envelope.Decrypt(dataRowRecord);
-    }
+    /// <inheritdoc cref="Session{TPayload, TDataRowRecord}.Decrypt(TDataRowRecord)" />
+    public new byte[] Decrypt(byte[] dataRowRecord) => base.Decrypt(dataRowRecord);
 
     /// <summary>Decrypts a data row record.</summary>
     /// <exception cref="DecryptionFailedException">The record is malformed, tampered with, or under another key.</exception>
@@ -53,25 +48,29 @@ public sealed class BytesSession : Session<byte[], byte[]>
     public bool TryDecrypt(ReadOnlySpan<byte> dataRowRecord, Span<byte> destination, out int bytesWritten) =>
         Envelope.TryDecrypt(dataRowRecord, destination, out bytesWritten);
 
-    /// <inheritdoc />
-    public override ValueTask<byte[]> EncryptAsync(byte[] payload, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        return Envelope.EncryptAsync(payload, cancellationToken);
-    }
+    /// <inheritdoc cref="Session{TPayload, TDataRowRecord}.EncryptAsync(TPayload, CancellationToken)" />
+    public new ValueTask<byte[]> EncryptAsync(byte[] payload, CancellationToken cancellationToken = default) =>
+        base.EncryptAsync(payload, cancellationToken);
 
     /// <summary>Encrypts a payload; awaits the metastore and KMS only when keys are not cached.</summary>
     public ValueTask<byte[]> EncryptAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
         Envelope.EncryptAsync(payload, cancellationToken);
 
-    /// <inheritdoc />
-    public override ValueTask<byte[]> DecryptAsync(byte[] dataRowRecord, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(dataRowRecord);
-        return Envelope.DecryptAsync(dataRowRecord, cancellationToken);
-    }
+    /// <inheritdoc cref="Session{TPayload, TDataRowRecord}.DecryptAsync(TDataRowRecord, CancellationToken)" />
+    public new ValueTask<byte[]> DecryptAsync(byte[] dataRowRecord, CancellationToken cancellationToken = default) =>
+        base.DecryptAsync(dataRowRecord, cancellationToken);
 
     /// <summary>Decrypts a data row record; awaits the metastore and KMS only when keys are not cached.</summary>
     public ValueTask<byte[]> DecryptAsync(ReadOnlyMemory<byte> dataRowRecord, CancellationToken cancellationToken = default) =>
+        Envelope.DecryptAsync(dataRowRecord, cancellationToken);
+
+    private protected override byte[] EncryptPayload(byte[] payload) => Envelope.Encrypt(payload);
+
+    private protected override byte[] DecryptRecord(byte[] dataRowRecord) => Envelope.Decrypt(dataRowRecord);
+
+    private protected override ValueTask<byte[]> EncryptPayloadAsync(byte[] payload, CancellationToken cancellationToken) =>
+        Envelope.EncryptAsync(payload, cancellationToken);
+
+    private protected override ValueTask<byte[]> DecryptRecordAsync(byte[] dataRowRecord, CancellationToken cancellationToken) =>
         Envelope.DecryptAsync(dataRowRecord, cancellationToken);
 }

@@ -22,30 +22,18 @@ public sealed class JsonSession : Session<JsonObject, byte[]>
     {
     }
 
-    /// <inheritdoc />
-    public override byte[] Encrypt(JsonObject payload) => Envelope.Encrypt(Serialize(payload));
+    private protected override byte[] EncryptPayload(JsonObject payload) => Envelope.Encrypt(Serialize(payload));
 
-    /// <inheritdoc />
-    public override JsonObject Decrypt(byte[] dataRowRecord)
-    {
-        ArgumentNullException.ThrowIfNull(dataRowRecord);
-        return Deserialize(Envelope.Decrypt(dataRowRecord));
-    }
+    private protected override JsonObject DecryptRecord(byte[] dataRowRecord) => Deserialize(Envelope.Decrypt(dataRowRecord));
 
-    /// <inheritdoc />
-    public override ValueTask<byte[]> EncryptAsync(JsonObject payload, CancellationToken cancellationToken = default) =>
+    private protected override ValueTask<byte[]> EncryptPayloadAsync(JsonObject payload, CancellationToken cancellationToken) =>
         Envelope.EncryptAsync(Serialize(payload), cancellationToken);
 
-    /// <inheritdoc />
-    public override async ValueTask<JsonObject> DecryptAsync(byte[] dataRowRecord, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(dataRowRecord);
-        return Deserialize(await Envelope.DecryptAsync(dataRowRecord, cancellationToken).ConfigureAwait(false));
-    }
+    private protected override async ValueTask<JsonObject> DecryptRecordAsync(byte[] dataRowRecord, CancellationToken cancellationToken) =>
+        Deserialize(await Envelope.DecryptAsync(dataRowRecord, cancellationToken).ConfigureAwait(false));
 
     private static byte[] Serialize(JsonObject payload)
     {
-        ArgumentNullException.ThrowIfNull(payload);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {

@@ -27,6 +27,7 @@ public sealed class SessionFactoryBuilder
     private TimeProvider _time = TimeProvider.System;
     private IMeterFactory? _meterFactory;
     private AesGcmEngineKind _engine = AesGcmEngineKind.Auto;
+    private SecureMemoryOptions _secureMemory = new();
 
     internal SessionFactoryBuilder(string productId, string serviceId)
     {
@@ -128,6 +129,18 @@ public sealed class SessionFactoryBuilder
         return this;
     }
 
+    /// <summary>
+    /// Chooses how cached keys are held in secure memory: whether an unlocked fallback is allowed when the memlock limit
+    /// is reached, strict (per-access) page protection, disabling core dumps. Default: locked memory required, no strict
+    /// mode, core dumps left as they are.
+    /// </summary>
+    public SessionFactoryBuilder WithSecureMemory(SecureMemoryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _secureMemory = options;
+        return this;
+    }
+
     /// <summary>Builds the factory.</summary>
     /// <exception cref="InvalidOperationException">A required part is missing.</exception>
     public SessionFactory Build()
@@ -144,7 +157,7 @@ public sealed class SessionFactoryBuilder
             kms,
             policy,
             AesGcmEngines.Select(_engine),
-            SharedAllocator.Instance,
+            SecureAllocators.Create(_secureMemory, _logger),
             _time,
             _logger ?? NullLogger.Instance,
             new AsherahMetrics(_meterFactory),

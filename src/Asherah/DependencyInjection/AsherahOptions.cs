@@ -1,5 +1,6 @@
 using Asherah.Crypto;
 using Asherah.KeyManagement;
+using Asherah.SecureMemory;
 
 namespace Asherah.DependencyInjection;
 
@@ -22,4 +23,7 @@ public sealed class AsherahOptions
 
     /// <summary>The AES-256-GCM implementation. Default <see cref="AesGcmEngineKind.Auto"/>.</summary>
     public AesGcmEngineKind AesGcmEngine { get; set; } = AesGcmEngineKind.Auto;
+
+    /// <summary>How cached keys are held in secure memory. Default: locked memory required, no strict mode.</summary>
+    public SecureMemoryOptions SecureMemory { get; set; } = new();
 }

@@ -38,6 +38,7 @@ public static class AsherahServiceCollectionExtensions
                 .WithMetastore(sp.GetService<IMetastore>() ?? throw new InvalidOperationException("Register a metastore: call UseMetastore or UseInMemoryMetastore on the Asherah builder."))
                 .WithCryptoPolicy(options.CryptoPolicy)
                 .WithAesGcmEngine(options.AesGcmEngine)
+                .WithSecureMemory(options.SecureMemory)
                 .WithKeyManagementService(sp.GetService<IKeyManagementService>() ?? throw new InvalidOperationException("Register a key management service: call UseKeyManagementService or UseStaticKeyManagementService on the Asherah builder."))
                 .WithTimeProvider(sp.GetService<TimeProvider>() ?? TimeProvider.System);
             if (sp.GetService<ILoggerFactory>() is { } loggerFactory)

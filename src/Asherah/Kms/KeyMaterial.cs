@@ -21,7 +21,7 @@ public sealed class KeyMaterial : IDisposable
 
     /// <summary>Copies <paramref name="key"/> into new secure memory.</summary>
     /// <param name="key">The key bytes; the caller wipes its copy.</param>
-    public static KeyMaterial Create(ReadOnlySpan<byte> key) => Create(key, SharedAllocator.Instance);
+    public static KeyMaterial Create(ReadOnlySpan<byte> key) => Create(key, SecureAllocators.Default);
 
     internal static KeyMaterial Create(ReadOnlySpan<byte> key, SecureAllocator allocator)
     {

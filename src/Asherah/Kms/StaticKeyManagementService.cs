@@ -45,7 +45,7 @@ public sealed class StaticKeyManagementService : IKeyManagementService, IDisposa
         try
         {
             Encoding.UTF8.GetBytes(masterKey, raw);
-            _allocator = SharedAllocator.Instance;
+            _allocator = SecureAllocators.Default;
             _masterKey = CryptoKey.FromRawKey(AesGcmEngines.Select(engine), _allocator, raw, created: 0, revoked: false);
         }
         finally

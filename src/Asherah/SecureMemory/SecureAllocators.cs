@@ -14,6 +14,11 @@ internal static class SecureAllocators
 {
     private static readonly ConcurrentDictionary<(bool Fallback, bool Strict, int ChunkSize), Lazy<SlabAllocator>> s_shared = new();
 
+    /// <summary>The process-wide allocator for default options (locked memory required, no strict mode).</summary>
+    public static SecureAllocator Default => Create(DefaultOptions);
+
+    private static readonly SecureMemoryOptions DefaultOptions = new();
+
     /// <summary>Returns the process-wide allocator for <paramref name="options"/>, creating it on first use.</summary>
     /// <exception cref="PlatformNotSupportedException">
     /// <see cref="SecureMemoryOptions.DisableCoreDumps"/> is set on a platform that cannot disable core dumps.
