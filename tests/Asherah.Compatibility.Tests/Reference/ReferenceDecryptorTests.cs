@@ -13,14 +13,13 @@ namespace Asherah.Compatibility.Tests.Reference;
 public class ReferenceDecryptorTests(ITestOutputHelper output)
 {
     private const string MasterKey = "thisIsAStaticMasterKeyForTesting";
-    private const string SetupHint = "Run scripts/setup-ci.sh (it installs python3-cryptography) before the compatibility tests.";
+    private const string SetupHint = "Run scripts/setup.sh (it installs python3-cryptography) before the compatibility tests, or set ASHERAH_PYTHON.";
     private static readonly TimeSpan ProcessLimit = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task OurRecords_PassTheReferenceDecryptor()
     {
-        var (exit, _, stderr) = Run("python3", "-c \"import cryptography\"");
-        Assert.True(exit == 0, $"python3 with the 'cryptography' module is required (exit {exit}: {stderr.Trim()}). {SetupHint}");
+        string python = FindPython();
 
         string script = Path.Combine(SharedDirectory.Tools, "refverify.py");
         Assert.True(File.Exists(script), $"{script} is missing.");
@@ -29,7 +28,7 @@ public class ReferenceDecryptorTests(ITestOutputHelper output)
         try
         {
             await File.WriteAllTextAsync(file, await BuildVectorFileAsync());
-            var (code, stdout, errors) = Run("python3", $"\"{script}\" \"{file}\"");
+            var (code, stdout, errors) = Run(python, $"\"{script}\" \"{file}\"");
             output.WriteLine(stdout);
             Assert.True(code == 0, $"refverify.py exited with {code}:\n{stdout}\n{errors}");
             Assert.Contains(" 10 passed, 0 failed", stdout);
@@ -44,8 +43,7 @@ public class ReferenceDecryptorTests(ITestOutputHelper output)
     public async Task ATamperedRecordOfOurs_IsRefusedByTheReferenceDecryptor()
     {
         // Shows the check above can fail: the reference decryptor rejects a record we damaged.
-        var (exit, _, stderr) = Run("python3", "-c \"import cryptography\"");
-        Assert.True(exit == 0, $"python3 with the 'cryptography' module is required (exit {exit}: {stderr.Trim()}). {SetupHint}");
+        string python = FindPython();
         var vectors = JsonNode.Parse(await BuildVectorFileAsync())!;
         var first = vectors["cases"]![0]!;
         string drr = first["drr"]!.GetValue<string>();
@@ -56,7 +54,7 @@ public class ReferenceDecryptorTests(ITestOutputHelper output)
         try
         {
             await File.WriteAllTextAsync(file, vectors.ToJsonString());
-            var (code, stdout, _) = Run("python3", $"\"{Path.Combine(SharedDirectory.Tools, "refverify.py")}\" \"{file}\"");
+            var (code, stdout, _) = Run(python, $"\"{Path.Combine(SharedDirectory.Tools, "refverify.py")}\" \"{file}\"");
             Assert.Equal(1, code);
             Assert.Contains("9 passed, 1 failed", stdout);
         }
@@ -64,6 +62,41 @@ public class ReferenceDecryptorTests(ITestOutputHelper output)
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>
+    /// A Python with the <c>cryptography</c> module: ASHERAH_PYTHON, else <c>python3</c> on PATH, else Debian's
+    /// /usr/bin/python3 (where scripts/setup.sh installs python3-cryptography).
+    /// </summary>
+    private static string FindPython()
+    {
+        var candidates = new[] { Environment.GetEnvironmentVariable("ASHERAH_PYTHON"), "python3", "/usr/bin/python3" };
+        var tried = new List<string>();
+        foreach (var candidate in candidates)
+        {
+            if (string.IsNullOrEmpty(candidate))
+            {
+                continue;
+            }
+
+            try
+            {
+                var (exit, _, stderr) = Run(candidate, "-c \"import cryptography\"");
+                if (exit == 0)
+                {
+                    return candidate;
+                }
+
+                tried.Add($"{candidate}: exit {exit} {stderr.Trim()}");
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                tried.Add($"{candidate}: {e.Message}");
+            }
+        }
+
+        Assert.Fail($"No python3 with the 'cryptography' module ({string.Join("; ", tried)}). {SetupHint}");
+        return string.Empty;
     }
 
     private static async Task<string> BuildVectorFileAsync()
