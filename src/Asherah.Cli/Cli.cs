@@ -26,6 +26,7 @@ internal static class Cli
         DecryptCommand.Create,
         KeysCommand.Create,
         VectorsCommand.Create,
+        DiagCommand.Create,
     ];
 
     /// <summary>Runs one invocation against the given streams and environment; returns the exit code.</summary>
