@@ -104,7 +104,9 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         Span<byte> tag)
     {
         Validate(keyState, nonce, plaintext, ciphertext, tag, nameof(plaintext), nameof(ciphertext));
-        var computed = Process<SealDirection>(keyState, nonce, associatedData, plaintext, ciphertext);
+        Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(keyState), out var roundKeys);
+        var computed = Process<SealDirection>(ref roundKeys, keyState, nonce, associatedData, plaintext, ciphertext);
+        roundKeys.Wipe();
         computed.StoreUnsafe(ref MemoryMarshal.GetReference(tag));
     }
 
@@ -121,7 +123,9 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
 
         // Read the expected tag before any plaintext is written, in case the caller's buffers share memory.
         var expected = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(tag));
-        var computed = Process<OpenDirection>(keyState, nonce, associatedData, ciphertext, plaintext);
+        Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(keyState), out var roundKeys);
+        var computed = Process<OpenDirection>(ref roundKeys, keyState, nonce, associatedData, ciphertext, plaintext);
+        roundKeys.Wipe();
 
         // One 128-bit comparison: the time does not depend on where the tags differ.
         bool valid = (computed ^ expected) == Vector128<byte>.Zero;
@@ -172,7 +176,10 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
     /// CTR-encrypts <paramref name="input"/> into <paramref name="output"/> and returns the tag over the
     /// ciphertext (the input when decrypting, the output when encrypting).
     /// </summary>
+    /// <remarks>Makes no calls on the short path, so the JIT keeps its state in registers.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Process<TDirection>(
+        ref Aes256RoundKeys roundKeys,
         ReadOnlySpan<byte> keyState,
         ReadOnlySpan<byte> nonce,
         ReadOnlySpan<byte> associatedData,
@@ -180,9 +187,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         Span<byte> output)
         where TDirection : struct, IDirection
     {
-        ref byte state = ref MemoryMarshal.GetReference(keyState);
-        Aes256RoundKeys.Expand(ref state, out var roundKeys);
-        var hashKey = Vector128.LoadUnsafe(ref state, KeySize).AsUInt64();
+        var hashKey = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(keyState), KeySize).AsUInt64();
 
         ref byte nonceRef = ref MemoryMarshal.GetReference(nonce);
         var counterBase = Vector128.Create(
@@ -204,22 +209,10 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
 
         if (length >= WideSize)
         {
-            GhashKeyPowers.Compute(hashKey, out var powers);
-            do
-            {
-                hash = Process8<TDirection>(
-                    ref roundKeys,
-                    ref powers,
-                    hash,
-                    counterBase,
-                    counter,
-                    ref Unsafe.Add(ref source, offset),
-                    ref Unsafe.Add(ref destination, offset));
-                counter += WideBlocks;
-                offset += WideSize;
-            }
-            while (length - offset >= WideSize);
-            powers.Wipe();
+            int wideBlocks = length / WideSize * WideBlocks;
+            hash = ProcessWide<TDirection>(ref roundKeys, hashKey, hash, counterBase, wideBlocks, ref source, ref destination);
+            counter += (uint)wideBlocks;
+            offset = wideBlocks * BlockSize;
         }
 
         while (length - offset >= BlockSize)
@@ -249,14 +242,48 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
             buffer = outBlock;
             Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref destination, offset), ref bufferRef, (uint)remaining);
             hash = ClmulGhash.Multiply(hash ^ ClmulGhash.Reverse(TDirection.Decrypting ? inBlock : outBlock), hashKey);
-            CryptographicOperations.ZeroMemory(MemoryMarshal.CreateSpan(ref bufferRef, BlockSize));
+
+            // The buffer is address-exposed, so the JIT does not drop this store as dead.
+            Unsafe.InitBlockUnaligned(ref bufferRef, 0, BlockSize);
         }
 
         // The length block, byte-reversed: low half is bits(ciphertext), high half bits(aad).
         var lengths = Vector128.Create((ulong)length * 8, (ulong)associatedData.Length * 8);
         hash = ClmulGhash.Multiply(hash ^ lengths, hashKey);
-        roundKeys.Wipe();
         return ClmulGhash.Unreverse(hash) ^ tagMask;
+    }
+
+    /// <summary>
+    /// CTR and GHASH over <paramref name="blocks"/> (a multiple of eight) blocks from counter 2; returns the hash.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector128<ulong> ProcessWide<TDirection>(
+        ref Aes256RoundKeys roundKeys,
+        Vector128<ulong> hashKey,
+        Vector128<ulong> hash,
+        Vector128<uint> counterBase,
+        int blocks,
+        ref byte source,
+        ref byte destination)
+        where TDirection : struct, IDirection
+    {
+        GhashKeyPowers.Compute(hashKey, out var powers);
+        uint counter = 2;
+        for (int offset = 0; offset < blocks * BlockSize; offset += WideSize)
+        {
+            hash = Process8<TDirection>(
+                ref roundKeys,
+                ref powers,
+                hash,
+                counterBase,
+                counter,
+                ref Unsafe.Add(ref source, offset),
+                ref Unsafe.Add(ref destination, offset));
+            counter += WideBlocks;
+        }
+
+        powers.Wipe();
+        return hash;
     }
 
     /// <summary>Eight blocks of CTR interleaved, hashed with H'^8..H'^1 and a single reduction.</summary>
@@ -271,23 +298,26 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         ref byte destination)
         where TDirection : struct, IDirection
     {
-        // Read all input first so that in-place operation is safe.
-        var i0 = Vector128.LoadUnsafe(ref source);
-        var i1 = Vector128.LoadUnsafe(ref source, 16);
-        var i2 = Vector128.LoadUnsafe(ref source, 32);
-        var i3 = Vector128.LoadUnsafe(ref source, 48);
-        var i4 = Vector128.LoadUnsafe(ref source, 64);
-        var i5 = Vector128.LoadUnsafe(ref source, 80);
-        var i6 = Vector128.LoadUnsafe(ref source, 96);
-        var i7 = Vector128.LoadUnsafe(ref source, 112);
-
         var lo = Vector128<ulong>.Zero;
         var mid = Vector128<ulong>.Zero;
         var hi = Vector128<ulong>.Zero;
         if (TDirection.Decrypting)
         {
             // The ciphertext is already known: hash it while the AES rounds run.
-            Hash8(i0, i1, i2, i3, i4, i5, i6, i7, hash, ref powers, ref lo, ref mid, ref hi);
+            Hash8(
+                Vector128.LoadUnsafe(ref source),
+                Vector128.LoadUnsafe(ref source, 16),
+                Vector128.LoadUnsafe(ref source, 32),
+                Vector128.LoadUnsafe(ref source, 48),
+                Vector128.LoadUnsafe(ref source, 64),
+                Vector128.LoadUnsafe(ref source, 80),
+                Vector128.LoadUnsafe(ref source, 96),
+                Vector128.LoadUnsafe(ref source, 112),
+                hash,
+                ref powers,
+                ref lo,
+                ref mid,
+                ref hi);
         }
 
         var k = roundKeys[0];
@@ -313,14 +343,16 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         }
 
         k = roundKeys[Aes256RoundKeys.Count - 1];
-        var o0 = Aes.EncryptLast(c0, k) ^ i0;
-        var o1 = Aes.EncryptLast(c1, k) ^ i1;
-        var o2 = Aes.EncryptLast(c2, k) ^ i2;
-        var o3 = Aes.EncryptLast(c3, k) ^ i3;
-        var o4 = Aes.EncryptLast(c4, k) ^ i4;
-        var o5 = Aes.EncryptLast(c5, k) ^ i5;
-        var o6 = Aes.EncryptLast(c6, k) ^ i6;
-        var o7 = Aes.EncryptLast(c7, k) ^ i7;
+
+        // All eight input blocks are read before any output is written, so in-place operation is safe.
+        var o0 = Aes.EncryptLast(c0, k) ^ Vector128.LoadUnsafe(ref source);
+        var o1 = Aes.EncryptLast(c1, k) ^ Vector128.LoadUnsafe(ref source, 16);
+        var o2 = Aes.EncryptLast(c2, k) ^ Vector128.LoadUnsafe(ref source, 32);
+        var o3 = Aes.EncryptLast(c3, k) ^ Vector128.LoadUnsafe(ref source, 48);
+        var o4 = Aes.EncryptLast(c4, k) ^ Vector128.LoadUnsafe(ref source, 64);
+        var o5 = Aes.EncryptLast(c5, k) ^ Vector128.LoadUnsafe(ref source, 80);
+        var o6 = Aes.EncryptLast(c6, k) ^ Vector128.LoadUnsafe(ref source, 96);
+        var o7 = Aes.EncryptLast(c7, k) ^ Vector128.LoadUnsafe(ref source, 112);
         o0.StoreUnsafe(ref destination);
         o1.StoreUnsafe(ref destination, 16);
         o2.StoreUnsafe(ref destination, 32);
