@@ -6,18 +6,55 @@ using System.Security.Cryptography;
 namespace Asherah.Crypto;
 
 /// <summary>
-/// H'^1 .. H'^8 in the POLYVAL domain (128 bytes), for hashing eight blocks with one reduction.
+/// H'^1 .. H'^9 in the POLYVAL domain (144 bytes), for hashing up to nine blocks with one reduction.
 /// </summary>
-/// <remarks>Computed per call on the stack for inputs of at least eight blocks, then <see cref="Wipe"/>d.</remarks>
+/// <remarks>
+/// Computed per call on the stack, then <see cref="Wipe"/>d: the first eight for the eight-block loop
+/// (<see cref="Compute"/>), as many as the tail needs for the tail (<see cref="ComputeUpTo"/>).
+/// </remarks>
 [InlineArray(Count)]
 internal struct GhashKeyPowers
 {
     /// <summary>How many powers are held; element i is H'^(i+1).</summary>
-    public const int Count = 8;
+    public const int Count = 9;
 
     private Vector128<ulong> _element0;
 
-    /// <summary>Computes the powers of <paramref name="h"/> in three dependent multiplication levels.</summary>
+    /// <summary>
+    /// Computes H'^1 .. H'^<paramref name="count"/> (1 to 9), in at most four dependent multiplication levels.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ComputeUpTo(Vector128<ulong> h, int count)
+    {
+        this[0] = h;
+        if (count < 2)
+        {
+            return;
+        }
+
+        var h2 = ClmulGhash.Multiply(h, h);
+        this[1] = h2;
+        if (count < 3)
+        {
+            return;
+        }
+
+        this[2] = ClmulGhash.Multiply(h2, h);
+        if (count < 4)
+        {
+            return;
+        }
+
+        var h4 = ClmulGhash.Multiply(h2, h2);
+        this[3] = h4;
+        for (int i = 4; i < count; i++)
+        {
+            // H'^(i+1) = H'^4 · H'^(i-3), both already computed.
+            this[i] = ClmulGhash.Multiply(h4, this[i - 4]);
+        }
+    }
+
+    /// <summary>Computes H'^1 .. H'^8 in three dependent multiplication levels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Compute(Vector128<ulong> h, out GhashKeyPowers powers)
     {

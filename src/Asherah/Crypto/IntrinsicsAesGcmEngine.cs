@@ -105,8 +105,10 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
     {
         Validate(keyState, nonce, plaintext, ciphertext, tag, nameof(plaintext), nameof(ciphertext));
         Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(keyState), out var roundKeys);
-        var computed = Process<SealDirection>(ref roundKeys, keyState, nonce, associatedData, plaintext, ciphertext);
+        Unsafe.SkipInit(out GhashKeyPowers powers);
+        var computed = Process<SealDirection>(ref roundKeys, ref powers, keyState, nonce, associatedData, plaintext, ciphertext);
         roundKeys.Wipe();
+        powers.Wipe();
         computed.StoreUnsafe(ref MemoryMarshal.GetReference(tag));
     }
 
@@ -124,8 +126,10 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         // Read the expected tag before any plaintext is written, in case the caller's buffers share memory.
         var expected = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(tag));
         Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(keyState), out var roundKeys);
-        var computed = Process<OpenDirection>(ref roundKeys, keyState, nonce, associatedData, ciphertext, plaintext);
+        Unsafe.SkipInit(out GhashKeyPowers powers);
+        var computed = Process<OpenDirection>(ref roundKeys, ref powers, keyState, nonce, associatedData, ciphertext, plaintext);
         roundKeys.Wipe();
+        powers.Wipe();
 
         // One 128-bit comparison: the time does not depend on where the tags differ.
         bool valid = (computed ^ expected) == Vector128<byte>.Zero;
@@ -180,6 +184,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Process<TDirection>(
         ref Aes256RoundKeys roundKeys,
+        ref GhashKeyPowers tailPowers,
         ReadOnlySpan<byte> keyState,
         ReadOnlySpan<byte> nonce,
         ReadOnlySpan<byte> associatedData,
@@ -215,19 +220,35 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
             offset = wideBlocks * BlockSize;
         }
 
-        while (length - offset >= BlockSize)
+        // The tail: up to 7 whole blocks, maybe a partial block, and the length block, at most 9 GHASH inputs.
+        // They are hashed with one reduction against H'^m..H'^1, whose powers the CPU computes while the AES
+        // rounds run, so a short message pays one reduction after its last block instead of one per block.
+        int wholeBlocks = (length - offset) / BlockSize;
+        int remaining = (length - offset) % BlockSize;
+        int inputs = wholeBlocks + (remaining > 0 ? 1 : 0) + 1;
+        tailPowers.ComputeUpTo(hashKey, inputs);
+
+        var lo = Vector128<ulong>.Zero;
+        var mid = Vector128<ulong>.Zero;
+        var hi = Vector128<ulong>.Zero;
+        for (int block = 0; block < wholeBlocks; block++)
         {
             var keystream = roundKeys.Encrypt(Counter(counterBase, counter++));
             var inBlock = Vector128.LoadUnsafe(ref source, (nuint)offset);
             var outBlock = inBlock ^ keystream;
             outBlock.StoreUnsafe(ref destination, (nuint)offset);
-            hash = ClmulGhash.Multiply(hash ^ ClmulGhash.Reverse(TDirection.Decrypting ? inBlock : outBlock), hashKey);
+            ClmulGhash.Accumulate(
+                ClmulGhash.Reverse(TDirection.Decrypting ? inBlock : outBlock) ^ hash,
+                tailPowers[--inputs],
+                ref lo,
+                ref mid,
+                ref hi);
+            hash = Vector128<ulong>.Zero;
             offset += BlockSize;
         }
 
-        if (offset < length)
+        if (remaining > 0)
         {
-            int remaining = length - offset;
             Vector128<byte> buffer = default;
             ref byte bufferRef = ref Unsafe.As<Vector128<byte>, byte>(ref buffer);
             Unsafe.CopyBlockUnaligned(ref bufferRef, ref Unsafe.Add(ref source, offset), (uint)remaining);
@@ -241,7 +262,13 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
             var outBlock = (inBlock ^ keystream) & mask;
             buffer = outBlock;
             Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref destination, offset), ref bufferRef, (uint)remaining);
-            hash = ClmulGhash.Multiply(hash ^ ClmulGhash.Reverse(TDirection.Decrypting ? inBlock : outBlock), hashKey);
+            ClmulGhash.Accumulate(
+                ClmulGhash.Reverse(TDirection.Decrypting ? inBlock : outBlock) ^ hash,
+                tailPowers[--inputs],
+                ref lo,
+                ref mid,
+                ref hi);
+            hash = Vector128<ulong>.Zero;
 
             // The buffer is address-exposed, so the JIT does not drop this store as dead.
             Unsafe.InitBlockUnaligned(ref bufferRef, 0, BlockSize);
@@ -249,7 +276,8 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
 
         // The length block, byte-reversed: low half is bits(ciphertext), high half bits(aad).
         var lengths = Vector128.Create((ulong)length * 8, (ulong)associatedData.Length * 8);
-        hash = ClmulGhash.Multiply(hash ^ lengths, hashKey);
+        ClmulGhash.Accumulate(lengths ^ hash, tailPowers[0], ref lo, ref mid, ref hi);
+        hash = ClmulGhash.Reduce(lo, mid, hi);
         return ClmulGhash.Unreverse(hash) ^ tagMask;
     }
 
