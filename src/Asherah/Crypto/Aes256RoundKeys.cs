@@ -31,60 +31,69 @@ internal struct Aes256RoundKeys
     public static void Expand(ref byte key, out Aes256RoundKeys k)
     {
         Unsafe.SkipInit(out k);
+        ref var first = ref Unsafe.As<Aes256RoundKeys, Vector128<byte>>(ref k);
         var a = Vector128.LoadUnsafe(ref key);
         var b = Vector128.LoadUnsafe(ref key, 16);
-        k[0] = a;
-        k[1] = b;
+        Unsafe.Add(ref first, 0) = a;
+        Unsafe.Add(ref first, 1) = b;
 
         // AESKEYGENASSIST needs its round constant as an immediate, so every step is written out.
         a = EvenKey(a, Aes.KeygenAssist(b, 0x01));
-        k[2] = a;
+        Unsafe.Add(ref first, 2) = a;
         b = OddKey(b, a);
-        k[3] = b;
+        Unsafe.Add(ref first, 3) = b;
         a = EvenKey(a, Aes.KeygenAssist(b, 0x02));
-        k[4] = a;
+        Unsafe.Add(ref first, 4) = a;
         b = OddKey(b, a);
-        k[5] = b;
+        Unsafe.Add(ref first, 5) = b;
         a = EvenKey(a, Aes.KeygenAssist(b, 0x04));
-        k[6] = a;
+        Unsafe.Add(ref first, 6) = a;
         b = OddKey(b, a);
-        k[7] = b;
+        Unsafe.Add(ref first, 7) = b;
         a = EvenKey(a, Aes.KeygenAssist(b, 0x08));
-        k[8] = a;
+        Unsafe.Add(ref first, 8) = a;
         b = OddKey(b, a);
-        k[9] = b;
+        Unsafe.Add(ref first, 9) = b;
         a = EvenKey(a, Aes.KeygenAssist(b, 0x10));
-        k[10] = a;
+        Unsafe.Add(ref first, 10) = a;
         b = OddKey(b, a);
-        k[11] = b;
+        Unsafe.Add(ref first, 11) = b;
         a = EvenKey(a, Aes.KeygenAssist(b, 0x20));
-        k[12] = a;
+        Unsafe.Add(ref first, 12) = a;
         b = OddKey(b, a);
-        k[13] = b;
+        Unsafe.Add(ref first, 13) = b;
         a = EvenKey(a, Aes.KeygenAssist(b, 0x40));
-        k[14] = a;
+        Unsafe.Add(ref first, 14) = a;
     }
 
     /// <summary>Encrypts one block.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly Vector128<byte> Encrypt(Vector128<byte> block)
     {
-        block ^= this[0];
-        block = Aes.Encrypt(block, this[1]);
-        block = Aes.Encrypt(block, this[2]);
-        block = Aes.Encrypt(block, this[3]);
-        block = Aes.Encrypt(block, this[4]);
-        block = Aes.Encrypt(block, this[5]);
-        block = Aes.Encrypt(block, this[6]);
-        block = Aes.Encrypt(block, this[7]);
-        block = Aes.Encrypt(block, this[8]);
-        block = Aes.Encrypt(block, this[9]);
-        block = Aes.Encrypt(block, this[10]);
-        block = Aes.Encrypt(block, this[11]);
-        block = Aes.Encrypt(block, this[12]);
-        block = Aes.Encrypt(block, this[13]);
-        return Aes.EncryptLast(block, this[14]);
+        // Unsafe.Add rather than the InlineArray indexer: the indexer is a helper call the JIT may decline to
+        // inline in a large method, and a call there spills every vector register.
+        ref var k = ref Unsafe.As<Aes256RoundKeys, Vector128<byte>>(ref Unsafe.AsRef(in this));
+        block ^= k;
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 1));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 2));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 3));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 4));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 5));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 6));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 7));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 8));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 9));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 10));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 11));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 12));
+        block = Aes.Encrypt(block, Unsafe.Add(ref k, 13));
+        return Aes.EncryptLast(block, Unsafe.Add(ref k, 14));
     }
+
+    /// <summary>Round key <paramref name="index"/> (0 to 14), without a bounds check.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Vector128<byte> Get(int index) =>
+        Unsafe.Add(ref Unsafe.As<Aes256RoundKeys, Vector128<byte>>(ref Unsafe.AsRef(in this)), index);
 
     /// <summary>Overwrites the schedule with zeros in a way the JIT cannot elide.</summary>
     public void Wipe() =>

@@ -26,31 +26,31 @@ internal struct GhashKeyPowers
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void ComputeUpTo(Vector128<ulong> h, int count)
     {
-        this[0] = h;
+        Set(0, h);
         if (count < 2)
         {
             return;
         }
 
         var h2 = ClmulGhash.Multiply(h, h);
-        this[1] = h2;
+        Set(1, h2);
         if (count < 3)
         {
             return;
         }
 
-        this[2] = ClmulGhash.Multiply(h2, h);
+        Set(2, ClmulGhash.Multiply(h2, h));
         if (count < 4)
         {
             return;
         }
 
         var h4 = ClmulGhash.Multiply(h2, h2);
-        this[3] = h4;
+        Set(3, h4);
         for (int i = 4; i < count; i++)
         {
             // H'^(i+1) = H'^4 · H'^(i-3), both already computed.
-            this[i] = ClmulGhash.Multiply(h4, this[i - 4]);
+            Set(i, ClmulGhash.Multiply(h4, Get(i - 4)));
         }
     }
 
@@ -62,15 +62,24 @@ internal struct GhashKeyPowers
         var h2 = ClmulGhash.Multiply(h, h);
         var h3 = ClmulGhash.Multiply(h2, h);
         var h4 = ClmulGhash.Multiply(h2, h2);
-        powers[0] = h;
-        powers[1] = h2;
-        powers[2] = h3;
-        powers[3] = h4;
-        powers[4] = ClmulGhash.Multiply(h4, h);
-        powers[5] = ClmulGhash.Multiply(h4, h2);
-        powers[6] = ClmulGhash.Multiply(h4, h3);
-        powers[7] = ClmulGhash.Multiply(h4, h4);
+        powers.Set(0, h);
+        powers.Set(1, h2);
+        powers.Set(2, h3);
+        powers.Set(3, h4);
+        powers.Set(4, ClmulGhash.Multiply(h4, h));
+        powers.Set(5, ClmulGhash.Multiply(h4, h2));
+        powers.Set(6, ClmulGhash.Multiply(h4, h3));
+        powers.Set(7, ClmulGhash.Multiply(h4, h4));
     }
+
+    /// <summary>H'^(<paramref name="index"/>+1), without a bounds check (see <see cref="Aes256RoundKeys.Encrypt"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Vector128<ulong> Get(int index) =>
+        Unsafe.Add(ref Unsafe.As<GhashKeyPowers, Vector128<ulong>>(ref Unsafe.AsRef(in this)), index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Set(int index, Vector128<ulong> value) =>
+        Unsafe.Add(ref Unsafe.As<GhashKeyPowers, Vector128<ulong>>(ref this), index) = value;
 
     /// <summary>Overwrites the powers with zeros in a way the JIT cannot elide.</summary>
     public void Wipe() =>

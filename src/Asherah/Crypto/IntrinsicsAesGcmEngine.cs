@@ -239,7 +239,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
             outBlock.StoreUnsafe(ref destination, (nuint)offset);
             ClmulGhash.Accumulate(
                 ClmulGhash.Reverse(TDirection.Decrypting ? inBlock : outBlock) ^ hash,
-                tailPowers[--inputs],
+                tailPowers.Get(--inputs),
                 ref lo,
                 ref mid,
                 ref hi);
@@ -249,10 +249,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
 
         if (remaining > 0)
         {
-            Vector128<byte> buffer = default;
-            ref byte bufferRef = ref Unsafe.As<Vector128<byte>, byte>(ref buffer);
-            Unsafe.CopyBlockUnaligned(ref bufferRef, ref Unsafe.Add(ref source, offset), (uint)remaining);
-            var inBlock = buffer;
+            var inBlock = PartialBlock.Load(ref Unsafe.Add(ref source, offset), remaining);
             var keystream = roundKeys.Encrypt(Counter(counterBase, counter));
 
             // Keep only the message bytes: padding must hash as zeros and must not leak keystream.
@@ -260,23 +257,19 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
                 Vector128.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                 Vector128.Create((byte)remaining));
             var outBlock = (inBlock ^ keystream) & mask;
-            buffer = outBlock;
-            Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref destination, offset), ref bufferRef, (uint)remaining);
+            PartialBlock.Store(ref Unsafe.Add(ref destination, offset), outBlock, remaining);
             ClmulGhash.Accumulate(
                 ClmulGhash.Reverse(TDirection.Decrypting ? inBlock : outBlock) ^ hash,
-                tailPowers[--inputs],
+                tailPowers.Get(--inputs),
                 ref lo,
                 ref mid,
                 ref hi);
             hash = Vector128<ulong>.Zero;
-
-            // The buffer is address-exposed, so the JIT does not drop this store as dead.
-            Unsafe.InitBlockUnaligned(ref bufferRef, 0, BlockSize);
         }
 
         // The length block, byte-reversed: low half is bits(ciphertext), high half bits(aad).
         var lengths = Vector128.Create((ulong)length * 8, (ulong)associatedData.Length * 8);
-        ClmulGhash.Accumulate(lengths ^ hash, tailPowers[0], ref lo, ref mid, ref hi);
+        ClmulGhash.Accumulate(lengths ^ hash, tailPowers.Get(0), ref lo, ref mid, ref hi);
         hash = ClmulGhash.Reduce(lo, mid, hi);
         return ClmulGhash.Unreverse(hash) ^ tagMask;
     }
@@ -348,7 +341,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
                 ref hi);
         }
 
-        var k = roundKeys[0];
+        var k = roundKeys.Get(0);
         var c0 = Counter(counterBase, counter) ^ k;
         var c1 = Counter(counterBase, counter + 1) ^ k;
         var c2 = Counter(counterBase, counter + 2) ^ k;
@@ -359,7 +352,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         var c7 = Counter(counterBase, counter + 7) ^ k;
         for (int round = 1; round < Aes256RoundKeys.Count - 1; round++)
         {
-            k = roundKeys[round];
+            k = roundKeys.Get(round);
             c0 = Aes.Encrypt(c0, k);
             c1 = Aes.Encrypt(c1, k);
             c2 = Aes.Encrypt(c2, k);
@@ -370,7 +363,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
             c7 = Aes.Encrypt(c7, k);
         }
 
-        k = roundKeys[Aes256RoundKeys.Count - 1];
+        k = roundKeys.Get(Aes256RoundKeys.Count - 1);
 
         // All eight input blocks are read before any output is written, so in-place operation is safe.
         var o0 = Aes.EncryptLast(c0, k) ^ Vector128.LoadUnsafe(ref source);
@@ -414,14 +407,14 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         ref Vector128<ulong> mid,
         ref Vector128<ulong> hi)
     {
-        ClmulGhash.Accumulate(ClmulGhash.Reverse(b0) ^ hash, powers[7], ref lo, ref mid, ref hi);
-        ClmulGhash.Accumulate(ClmulGhash.Reverse(b1), powers[6], ref lo, ref mid, ref hi);
-        ClmulGhash.Accumulate(ClmulGhash.Reverse(b2), powers[5], ref lo, ref mid, ref hi);
-        ClmulGhash.Accumulate(ClmulGhash.Reverse(b3), powers[4], ref lo, ref mid, ref hi);
-        ClmulGhash.Accumulate(ClmulGhash.Reverse(b4), powers[3], ref lo, ref mid, ref hi);
-        ClmulGhash.Accumulate(ClmulGhash.Reverse(b5), powers[2], ref lo, ref mid, ref hi);
-        ClmulGhash.Accumulate(ClmulGhash.Reverse(b6), powers[1], ref lo, ref mid, ref hi);
-        ClmulGhash.Accumulate(ClmulGhash.Reverse(b7), powers[0], ref lo, ref mid, ref hi);
+        ClmulGhash.Accumulate(ClmulGhash.Reverse(b0) ^ hash, powers.Get(7), ref lo, ref mid, ref hi);
+        ClmulGhash.Accumulate(ClmulGhash.Reverse(b1), powers.Get(6), ref lo, ref mid, ref hi);
+        ClmulGhash.Accumulate(ClmulGhash.Reverse(b2), powers.Get(5), ref lo, ref mid, ref hi);
+        ClmulGhash.Accumulate(ClmulGhash.Reverse(b3), powers.Get(4), ref lo, ref mid, ref hi);
+        ClmulGhash.Accumulate(ClmulGhash.Reverse(b4), powers.Get(3), ref lo, ref mid, ref hi);
+        ClmulGhash.Accumulate(ClmulGhash.Reverse(b5), powers.Get(2), ref lo, ref mid, ref hi);
+        ClmulGhash.Accumulate(ClmulGhash.Reverse(b6), powers.Get(1), ref lo, ref mid, ref hi);
+        ClmulGhash.Accumulate(ClmulGhash.Reverse(b7), powers.Get(0), ref lo, ref mid, ref hi);
     }
 
     /// <summary>GHASH over <paramref name="data"/> zero-padded to whole blocks (used for associated data).</summary>
@@ -436,10 +429,8 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
 
         if (offset < data.Length)
         {
-            Vector128<byte> buffer = default;
-            ref byte bufferRef = ref Unsafe.As<Vector128<byte>, byte>(ref buffer);
-            Unsafe.CopyBlockUnaligned(ref bufferRef, ref Unsafe.Add(ref start, offset), (uint)(data.Length - offset));
-            hash = ClmulGhash.Multiply(hash ^ ClmulGhash.Reverse(buffer), hashKey);
+            var block = PartialBlock.Load(ref Unsafe.Add(ref start, offset), data.Length - offset);
+            hash = ClmulGhash.Multiply(hash ^ ClmulGhash.Reverse(block), hashKey);
         }
 
         return hash;
