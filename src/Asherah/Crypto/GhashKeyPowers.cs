@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Security.Cryptography;
 
 namespace Asherah.Crypto;
 
@@ -9,8 +7,9 @@ namespace Asherah.Crypto;
 /// H'^1 .. H'^9 in the POLYVAL domain (144 bytes), for hashing up to nine blocks with one reduction.
 /// </summary>
 /// <remarks>
-/// Computed per call on the stack, then <see cref="Wipe"/>d: the first eight for the eight-block loop
-/// (<see cref="Compute"/>), as many as the tail needs for the tail (<see cref="ComputeUpTo"/>).
+/// Computed per call into <see cref="GcmScratch"/> on the stack, which is wiped before the call returns: the
+/// first eight for the eight-block loop (<see cref="Compute"/>), then as many as the tail needs
+/// (<see cref="ComputeUpTo"/>).
 /// </remarks>
 [InlineArray(Count)]
 internal struct GhashKeyPowers
@@ -80,9 +79,4 @@ internal struct GhashKeyPowers
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Set(int index, Vector128<ulong> value) =>
         Unsafe.Add(ref Unsafe.As<GhashKeyPowers, Vector128<ulong>>(ref this), index) = value;
-
-    /// <summary>Overwrites the powers with zeros in a way the JIT cannot elide.</summary>
-    public void Wipe() =>
-        CryptographicOperations.ZeroMemory(
-            MemoryMarshal.CreateSpan(ref Unsafe.As<GhashKeyPowers, byte>(ref this), Count * 16));
 }

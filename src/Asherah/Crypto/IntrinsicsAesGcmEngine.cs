@@ -19,16 +19,18 @@ namespace Asherah.Crypto;
 /// H'       := mulX_POLYVAL(rev(AES_K(0^128)))   the GHASH key in the POLYVAL domain, see ClmulGhash
 /// </code>
 /// The AES-256 round keys (240 bytes) are not stored: every call expands them from the key with AESKEYGENASSIST
-/// into a stack buffer (about 15 ns) and wipes that buffer before returning. Inputs of eight blocks or more also
-/// get H'^1..H'^8 (128 bytes) on the stack, wiped the same way. Keeping the state at 48 bytes is a product
-/// requirement: 100,000 cached keys with their state fit in 8 MiB of locked memory. Values that only ever sat in
-/// registers or were spilled by the JIT (keystream, E(J0)) are outside what managed code can wipe.
+/// into a stack buffer (<see cref="GcmScratch"/>, 384 bytes with room for H'^1..H'^9, the GHASH key powers for
+/// aggregated reduction) and wipes the whole buffer with one <see cref="CryptographicOperations.ZeroMemory"/> call
+/// before returning, also when nothing was encrypted. Keeping the state at 48 bytes is a product requirement:
+/// 100,000 cached keys with their state fit in 8 MiB of locked memory. Values that only ever sat in registers or
+/// were spilled by the JIT (keystream, E(J0)) are outside what managed code can wipe.
 /// </para>
 /// <para>
 /// Message layout: J0 := nonce[12] || 0x00000001; keystream block i (from 0) := AES_K(nonce || be32(i + 2));
 /// tag := GHASH_H(aad-padded || ct-padded || be64(bits(aad)) || be64(bits(ct))) ^ AES_K(J0).
-/// Eight blocks are encrypted interleaved and hashed with one aggregated reduction; shorter inputs and the tail
-/// go block by block, so small messages carry no setup overhead beyond the key expansion.
+/// Eight blocks are encrypted interleaved and hashed with one aggregated reduction (H'^8..H'^1). The tail (up to
+/// seven whole blocks, a partial block and the length block) is hashed with one more aggregated reduction whose key
+/// powers the CPU computes while the AES rounds run, so a small message pays one reduction after its last block.
 /// </para>
 /// <para>
 /// Constant time: AES is AES-NI, GHASH is carry-less multiplication, the tag check is a 128-bit XOR tested as a
@@ -104,11 +106,10 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         Span<byte> tag)
     {
         Validate(keyState, nonce, plaintext, ciphertext, tag, nameof(plaintext), nameof(ciphertext));
-        Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(keyState), out var roundKeys);
-        Unsafe.SkipInit(out GhashKeyPowers powers);
-        var computed = Process<SealDirection>(ref roundKeys, ref powers, keyState, nonce, associatedData, plaintext, ciphertext);
-        roundKeys.Wipe();
-        powers.Wipe();
+        Unsafe.SkipInit(out GcmScratch scratch);
+        Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(keyState), out scratch.RoundKeys);
+        var computed = Process<SealDirection>(ref scratch.RoundKeys, ref scratch.Powers, keyState, nonce, associatedData, plaintext, ciphertext);
+        scratch.Wipe();
         computed.StoreUnsafe(ref MemoryMarshal.GetReference(tag));
     }
 
@@ -125,11 +126,10 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
 
         // Read the expected tag before any plaintext is written, in case the caller's buffers share memory.
         var expected = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(tag));
-        Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(keyState), out var roundKeys);
-        Unsafe.SkipInit(out GhashKeyPowers powers);
-        var computed = Process<OpenDirection>(ref roundKeys, ref powers, keyState, nonce, associatedData, ciphertext, plaintext);
-        roundKeys.Wipe();
-        powers.Wipe();
+        Unsafe.SkipInit(out GcmScratch scratch);
+        Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(keyState), out scratch.RoundKeys);
+        var computed = Process<OpenDirection>(ref scratch.RoundKeys, ref scratch.Powers, keyState, nonce, associatedData, ciphertext, plaintext);
+        scratch.Wipe();
 
         // One 128-bit comparison: the time does not depend on where the tags differ.
         bool valid = (computed ^ expected) == Vector128<byte>.Zero;
@@ -215,7 +215,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         if (length >= WideSize)
         {
             int wideBlocks = length / WideSize * WideBlocks;
-            hash = ProcessWide<TDirection>(ref roundKeys, hashKey, hash, counterBase, wideBlocks, ref source, ref destination);
+            hash = ProcessWide<TDirection>(ref roundKeys, ref tailPowers, hashKey, hash, counterBase, wideBlocks, ref source, ref destination);
             counter += (uint)wideBlocks;
             offset = wideBlocks * BlockSize;
         }
@@ -280,6 +280,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Vector128<ulong> ProcessWide<TDirection>(
         ref Aes256RoundKeys roundKeys,
+        ref GhashKeyPowers powers,
         Vector128<ulong> hashKey,
         Vector128<ulong> hash,
         Vector128<uint> counterBase,
@@ -288,7 +289,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         ref byte destination)
         where TDirection : struct, IDirection
     {
-        GhashKeyPowers.Compute(hashKey, out var powers);
+        GhashKeyPowers.Compute(hashKey, out powers);
         uint counter = 2;
         for (int offset = 0; offset < blocks * BlockSize; offset += WideSize)
         {
@@ -303,7 +304,6 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
             counter += WideBlocks;
         }
 
-        powers.Wipe();
         return hash;
     }
 
