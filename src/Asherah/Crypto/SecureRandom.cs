@@ -10,7 +10,7 @@ namespace Asherah.Crypto;
 /// needs three small random values. So each thread draws <see cref="BlockSize"/> bytes at a time from
 /// <see cref="RandomNumberGenerator.Fill"/> into its own buffer and hands out slices of it:
 /// <code>
-/// buffer := block[4096]  pinned, per thread;  [0, offset) already handed out and zeroed;  [offset, 4096) unused
+/// buffer := block[16384]  pinned, per thread;  [0, offset) already handed out and zeroed;  [offset, 16384) unused
 /// </code>
 /// Every slice is copied out and then zeroed in the buffer, so a byte is handed out at most once and no handed-out
 /// value stays behind in it. When a request does not fit in what is left, the rest is zeroed and discarded and the
@@ -32,7 +32,12 @@ namespace Asherah.Crypto;
 internal static class SecureRandom
 {
     /// <summary>Bytes drawn from the OS per refill.</summary>
-    internal const int BlockSize = 4096;
+    /// <remarks>
+    /// Measured here: RandomNumberGenerator.Fill costs about 2.0 µs for 32 bytes, 2.6 µs for 4 KiB, 4.4 µs for
+    /// 16 KiB and 11 µs for 64 KiB. At 16 KiB the refill adds about 9 ns to each 32-byte draw (20 ns at 4 KiB) for
+    /// 16 KiB of pinned memory per thread that draws.
+    /// </remarks>
+    internal const int BlockSize = 16384;
 
     /// <summary>Requests above this size bypass the buffer.</summary>
     internal const int MaxBufferedRequest = 512;
@@ -52,6 +57,10 @@ internal static class SecureRandom
         (t_buffer ?? CreateBuffer()).Take(destination);
     }
 
+    /// <summary>For tests: this thread's block and how much of it was handed out, or null before the first draw.</summary>
+    internal static (byte[] Block, int Offset)? InspectThreadBuffer() =>
+        t_buffer is { } buffer ? (buffer.Block, buffer.Offset) : null;
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ThreadBuffer CreateBuffer() => t_buffer = new ThreadBuffer();
 
@@ -64,6 +73,10 @@ internal static class SecureRandom
         private int _offset = BlockSize;
 
         ~ThreadBuffer() => CryptographicOperations.ZeroMemory(_block);
+
+        public byte[] Block => _block;
+
+        public int Offset => _offset;
 
         public void Take(Span<byte> destination)
         {

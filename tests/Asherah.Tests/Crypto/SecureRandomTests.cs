@@ -45,7 +45,7 @@ public sealed class SecureRandomTests
     [Fact]
     public void Fill_WithConsecutiveSmallRequests_ReturnsNonOverlappingBytes()
     {
-        // 4096 / 48 is not whole, so this also crosses refills with a discarded remainder.
+        // 48 000 bytes cross several refills, and BlockSize / 48 is not whole, so a remainder is discarded each time.
         var previous = new byte[48];
         var current = new byte[48];
         SecureRandom.Fill(previous);
@@ -78,6 +78,30 @@ public sealed class SecureRandomTests
         var other = new byte[length];
         SecureRandom.Fill(other);
         Assert.False(buffer.AsSpan().SequenceEqual(other));
+    }
+
+    [Fact]
+    public void Fill_WipesWhatItHandedOutFromTheBuffer()
+    {
+        var value = new byte[32];
+        for (int i = 0; i < 10; i++)
+        {
+            SecureRandom.Fill(value);
+        }
+
+        var (block, offset) = SecureRandom.InspectThreadBuffer()!.Value;
+        if (offset == SecureRandom.BlockSize)
+        {
+            // The draw used up the block exactly; one more starts a fresh one.
+            SecureRandom.Fill(value);
+            (block, offset) = SecureRandom.InspectThreadBuffer()!.Value;
+        }
+
+        Assert.Equal(SecureRandom.BlockSize, block.Length);
+        Assert.InRange(offset, value.Length, SecureRandom.BlockSize);
+        Assert.False(block.AsSpan(0, offset).ContainsAnyExcept((byte)0), "Handed-out bytes were left in the buffer.");
+        Assert.True(block.AsSpan(offset).ContainsAnyExcept((byte)0), "The unused part of the buffer should hold random bytes.");
+        Assert.False(block.AsSpan(offset).IndexOf(value) >= 0, "The last value handed out is still in the buffer.");
     }
 
     [Fact]
