@@ -180,8 +180,10 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
     /// CTR-encrypts <paramref name="input"/> into <paramref name="output"/> and returns the tag over the
     /// ciphertext (the input when decrypting, the output when encrypting).
     /// </summary>
-    /// <remarks>Makes no calls on the short path, so the JIT keeps its state in registers.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <remarks>
+    /// Makes no calls on the short path (no AAD, under eight blocks), so the JIT keeps its state in registers; keep
+    /// it that way, a call here costs a spill of every live vector.
+    /// </remarks>
     private static Vector128<byte> Process<TDirection>(
         ref Aes256RoundKeys roundKeys,
         ref GhashKeyPowers tailPowers,
