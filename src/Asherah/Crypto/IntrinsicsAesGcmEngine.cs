@@ -324,25 +324,6 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         var lo = Vector128<ulong>.Zero;
         var mid = Vector128<ulong>.Zero;
         var hi = Vector128<ulong>.Zero;
-        if (TDirection.Decrypting)
-        {
-            // The ciphertext is already known: hash it while the AES rounds run.
-            Hash8(
-                Vector128.LoadUnsafe(ref source),
-                Vector128.LoadUnsafe(ref source, 16),
-                Vector128.LoadUnsafe(ref source, 32),
-                Vector128.LoadUnsafe(ref source, 48),
-                Vector128.LoadUnsafe(ref source, 64),
-                Vector128.LoadUnsafe(ref source, 80),
-                Vector128.LoadUnsafe(ref source, 96),
-                Vector128.LoadUnsafe(ref source, 112),
-                hash,
-                ref powers,
-                ref lo,
-                ref mid,
-                ref hi);
-        }
-
         var k = roundKeys.Get(0);
         var c0 = Counter(counterBase, counter) ^ k;
         var c1 = Counter(counterBase, counter + 1) ^ k;
@@ -368,14 +349,22 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         k = roundKeys.Get(Aes256RoundKeys.Count - 1);
 
         // All eight input blocks are read before any output is written, so in-place operation is safe.
-        var o0 = Aes.EncryptLast(c0, k) ^ Vector128.LoadUnsafe(ref source);
-        var o1 = Aes.EncryptLast(c1, k) ^ Vector128.LoadUnsafe(ref source, 16);
-        var o2 = Aes.EncryptLast(c2, k) ^ Vector128.LoadUnsafe(ref source, 32);
-        var o3 = Aes.EncryptLast(c3, k) ^ Vector128.LoadUnsafe(ref source, 48);
-        var o4 = Aes.EncryptLast(c4, k) ^ Vector128.LoadUnsafe(ref source, 64);
-        var o5 = Aes.EncryptLast(c5, k) ^ Vector128.LoadUnsafe(ref source, 80);
-        var o6 = Aes.EncryptLast(c6, k) ^ Vector128.LoadUnsafe(ref source, 96);
-        var o7 = Aes.EncryptLast(c7, k) ^ Vector128.LoadUnsafe(ref source, 112);
+        var i0 = Vector128.LoadUnsafe(ref source);
+        var i1 = Vector128.LoadUnsafe(ref source, 16);
+        var i2 = Vector128.LoadUnsafe(ref source, 32);
+        var i3 = Vector128.LoadUnsafe(ref source, 48);
+        var i4 = Vector128.LoadUnsafe(ref source, 64);
+        var i5 = Vector128.LoadUnsafe(ref source, 80);
+        var i6 = Vector128.LoadUnsafe(ref source, 96);
+        var i7 = Vector128.LoadUnsafe(ref source, 112);
+        var o0 = Aes.EncryptLast(c0, k) ^ i0;
+        var o1 = Aes.EncryptLast(c1, k) ^ i1;
+        var o2 = Aes.EncryptLast(c2, k) ^ i2;
+        var o3 = Aes.EncryptLast(c3, k) ^ i3;
+        var o4 = Aes.EncryptLast(c4, k) ^ i4;
+        var o5 = Aes.EncryptLast(c5, k) ^ i5;
+        var o6 = Aes.EncryptLast(c6, k) ^ i6;
+        var o7 = Aes.EncryptLast(c7, k) ^ i7;
         o0.StoreUnsafe(ref destination);
         o1.StoreUnsafe(ref destination, 16);
         o2.StoreUnsafe(ref destination, 32);
@@ -385,7 +374,11 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         o6.StoreUnsafe(ref destination, 96);
         o7.StoreUnsafe(ref destination, 112);
 
-        if (!TDirection.Decrypting)
+        if (TDirection.Decrypting)
+        {
+            Hash8(i0, i1, i2, i3, i4, i5, i6, i7, hash, ref powers, ref lo, ref mid, ref hi);
+        }
+        else
         {
             Hash8(o0, o1, o2, o3, o4, o5, o6, o7, hash, ref powers, ref lo, ref mid, ref hi);
         }
