@@ -28,7 +28,9 @@ namespace Asherah.Crypto;
 /// <para>
 /// Message layout: J0 := nonce[12] || 0x00000001; keystream block i (from 0) := AES_K(nonce || be32(i + 2));
 /// tag := GHASH_H(aad-padded || ct-padded || be64(bits(aad)) || be64(bits(ct))) ^ AES_K(J0).
-/// Eight blocks are encrypted interleaved and hashed with one aggregated reduction (H'^8..H'^1). The tail (up to
+/// Eight blocks are encrypted interleaved and hashed with one aggregated reduction (H'^8..H'^1), on 512-bit
+/// VPCLMULQDQ (four blocks per multiplication) where <c>Pclmulqdq.V512</c> is supported, else on 128-bit
+/// PCLMULQDQ; AES stays 128-bit because .NET 10 exposes no VAES. The tail (up to
 /// seven whole blocks, a partial block and the length block) is hashed with one more aggregated reduction whose key
 /// powers the CPU computes while the AES rounds run, so a small message pays one reduction after its last block.
 /// </para>
