@@ -5,10 +5,15 @@ internal static class AesGcmEngines
 {
     public static AesGcmEngine Select(AesGcmEngineKind kind) => kind switch
     {
-        AesGcmEngineKind.Auto => PlatformAesGcmEngine.Instance,
+        AesGcmEngineKind.Auto => IntrinsicsAesGcmEngine.IsSupported
+            ? IntrinsicsAesGcmEngine.Instance
+            : PlatformAesGcmEngine.Instance,
         AesGcmEngineKind.Platform => PlatformAesGcmEngine.Instance,
-        AesGcmEngineKind.Intrinsics => throw new PlatformNotSupportedException(
-            "The intrinsics AES-GCM engine is not available in this build; use AesGcmEngineKind.Platform."),
+        AesGcmEngineKind.Intrinsics => IntrinsicsAesGcmEngine.IsSupported
+            ? IntrinsicsAesGcmEngine.Instance
+            : throw new PlatformNotSupportedException(
+                "This CPU or runtime lacks AES-NI, PCLMULQDQ or SSE4.1 for the intrinsics AES-GCM engine; " +
+                "use AesGcmEngineKind.Platform."),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown AES-GCM engine kind."),
     };
 }
