@@ -1,4 +1,3 @@
-using System.Reflection;
 using Asherah.Envelope;
 using Asherah.KeyManagement;
 
@@ -128,23 +127,9 @@ public class DisposalTests
         Assert.True(buffer.WipedBeforeRelease);
     }
 
-    private static List<CryptoKey> CachedKeys(KeyRing ring)
-    {
-        var cache = typeof(KeyRing).GetField("_cache", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(ring)!;
-        var entries = (System.Collections.IDictionary)cache.GetType().GetField("_entries", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(cache)!;
-        var keys = new List<CryptoKey>();
-        foreach (var entry in entries.Values)
-        {
-            keys.Add((CryptoKey)entry!.GetType().GetProperty("Key")!.GetValue(entry)!);
-        }
+    private static List<CryptoKey> CachedKeys(KeyRing ring) => [.. ring.CachedKeys];
 
-        return keys;
-    }
-
-    private static EnvelopeEncryption EnvelopeOf(BytesSession session) =>
-        (EnvelopeEncryption)typeof(Session<byte[], byte[]>)
-            .GetField("_envelope", BindingFlags.Instance | BindingFlags.NonPublic)!
-            .GetValue(session)!;
+    private static EnvelopeEncryption EnvelopeOf(BytesSession session) => session.EnvelopeForTests;
 
     private sealed unsafe class InspectableBuffer : Asherah.SecureMemory.SecureBuffer
     {

@@ -206,8 +206,5 @@ public class SessionTests
     }
 
     private static Asherah.Envelope.EnvelopeEncryption EnvelopeOf<TPayload>(Session<TPayload, byte[]> session)
-        where TPayload : class =>
-        (Asherah.Envelope.EnvelopeEncryption)typeof(Session<TPayload, byte[]>)
-            .GetField("_envelope", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
-            .GetValue(session)!;
+        where TPayload : class => session.EnvelopeForTests;
 }

@@ -243,12 +243,20 @@ internal sealed class EnvelopeEncryption : IDisposable
             n += keyChars;
             n += JsonText.WriteAscii(tail, destination[n..]);
 
-            // Seal the payload straight into the record, then base64-encode it in place.
+            // Seal into a scratch buffer, then base64-encode into the record (the in-place encoder is not vectorised).
             int blobLength = payload.Length + AeadBlob.Overhead;
-            int dataChars = Base64.GetMaxEncodedToUtf8Length(blobLength);
-            var data = destination.Slice(n, dataChars);
-            AeadBlob.SealWithRawKey(_context.Engine, drk, payload, data[..blobLength]);
-            Base64.EncodeToUtf8InPlace(data, blobLength, out _);
+            byte[]? rented = null;
+            Span<byte> blob = blobLength <= StackLimit
+                ? stackalloc byte[StackLimit]
+                : (rented = ArrayPool<byte>.Shared.Rent(blobLength));
+            blob = blob[..blobLength];
+            AeadBlob.SealWithRawKey(_context.Engine, drk, payload, blob);
+            Base64.EncodeToUtf8(blob, destination[n..], out _, out int dataChars);
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
             n += dataChars;
             n += JsonText.WriteAscii(DataRowRecordFormat.End, destination[n..]);
             return n;

@@ -13,7 +13,10 @@ namespace Asherah.KeyManagement;
 /// </remarks>
 internal sealed class KeyCache : IDisposable
 {
-    private readonly ConcurrentDictionary<(string KeyId, long Created), Entry> _entries = new();
+    // The ring's own id is looked up on every operation: key it by created alone so the hot path hashes a long, not a
+    // string. Other ids (another region's keys) are rarer and keyed by (id, created).
+    private readonly ConcurrentDictionary<long, Entry> _own = new();
+    private readonly ConcurrentDictionary<(string KeyId, long Created), Entry> _foreign = new();
     private readonly string _latestKeyId;
     private readonly long _revokeCheckTicks;
     private readonly TimeProvider _time;
@@ -30,13 +33,16 @@ internal sealed class KeyCache : IDisposable
             : (long)Math.Min(long.MaxValue, revokeCheckInterval.TotalSeconds * time.TimestampFrequency);
     }
 
-    public int Count => _entries.Count;
+    public int Count => _own.Count + _foreign.Count;
+
+    /// <summary>A snapshot of the cached keys (for tests and diagnostics).</summary>
+    public IReadOnlyList<CryptoKey> Keys => [.. _own.Values.Select(e => e.Key), .. _foreign.Values.Select(e => e.Key)];
 
     /// <summary>A fresh cached key with a reference taken for the caller, or <see langword="null"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CryptoKey? TryGet(string keyId, long created)
     {
-        if (_entries.TryGetValue((keyId, created), out var entry) && IsFresh(entry) && entry.Key.TryAcquire())
+        if (TryGetEntry(keyId, created, out var entry) && IsFresh(entry) && entry.Key.TryAcquire())
         {
             return entry.Key;
         }
@@ -58,7 +64,7 @@ internal sealed class KeyCache : IDisposable
     }
 
     /// <summary>Whether the pair is cached, fresh or not.</summary>
-    public bool Contains(string keyId, long created) => _entries.ContainsKey((keyId, created));
+    public bool Contains(string keyId, long created) => TryGetEntry(keyId, created, out _);
 
     /// <summary>
     /// Marks a cached key as just checked (with its current revocation state) and returns it, cache-owned; or
@@ -66,14 +72,22 @@ internal sealed class KeyCache : IDisposable
     /// </summary>
     public CryptoKey? Refresh(string keyId, long created, bool revoked)
     {
-        if (!_entries.TryGetValue((keyId, created), out var entry))
+        if (!TryGetEntry(keyId, created, out var entry))
         {
             return null;
         }
 
         entry.Key.Revoked = revoked;
         var renewed = new Entry(entry.Key, _time.GetTimestamp());
-        _entries.TryUpdate((keyId, created), renewed, entry);
+        if (IsOwn(keyId))
+        {
+            _own.TryUpdate(created, renewed, entry);
+        }
+        else
+        {
+            _foreign.TryUpdate((keyId, created), renewed, entry);
+        }
+
         UpdateLatest(keyId, renewed);
         return entry.Key;
     }
@@ -91,7 +105,7 @@ internal sealed class KeyCache : IDisposable
         }
 
         var entry = new Entry(key, _time.GetTimestamp());
-        var stored = _entries.GetOrAdd((keyId, key.Created), entry);
+        var stored = IsOwn(keyId) ? _own.GetOrAdd(key.Created, entry) : _foreign.GetOrAdd((keyId, key.Created), entry);
         if (stored != entry)
         {
             if (stored.Key == key)
@@ -123,14 +137,29 @@ internal sealed class KeyCache : IDisposable
     private void DropAll()
     {
         _latest = null;
-        foreach (var pair in _entries)
+        foreach (var pair in _own)
         {
-            if (_entries.TryRemove(pair))
+            if (_own.TryRemove(pair))
+            {
+                pair.Value.Key.ReleaseOwner();
+            }
+        }
+
+        foreach (var pair in _foreign)
+        {
+            if (_foreign.TryRemove(pair))
             {
                 pair.Value.Key.ReleaseOwner();
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsOwn(string keyId) => ReferenceEquals(keyId, _latestKeyId) || string.Equals(keyId, _latestKeyId, StringComparison.Ordinal);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryGetEntry(string keyId, long created, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Entry entry) =>
+        IsOwn(keyId) ? _own.TryGetValue(created, out entry) : _foreign.TryGetValue((keyId, created), out entry);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsFresh(Entry entry) =>
@@ -140,7 +169,7 @@ internal sealed class KeyCache : IDisposable
 
     private void UpdateLatest(string keyId, Entry entry)
     {
-        if (!string.Equals(keyId, _latestKeyId, StringComparison.Ordinal))
+        if (!IsOwn(keyId))
         {
             return;
         }

@@ -41,6 +41,9 @@ internal abstract class KeyRing : IDisposable
     /// <summary>Cached keys (for tests and diagnostics).</summary>
     internal int CachedCount => _cache?.Count ?? 0;
 
+    /// <summary>A snapshot of the cached keys (for tests and diagnostics).</summary>
+    internal IReadOnlyList<CryptoKey> CachedKeys => _cache?.Keys ?? [];
+
     /// <summary>The newest cached key if it is fresh and valid for writes, with a reference for the caller.</summary>
     public CryptoKey? TryGetForWrite(DateTimeOffset now)
     {
