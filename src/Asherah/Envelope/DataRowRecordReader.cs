@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text.Json;
 using Asherah.Internal;
 
@@ -17,6 +19,75 @@ internal ref struct DataRowRecordView
 internal static class DataRowRecordReader
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
+
+    private static readonly SearchValues<byte> Base64Alphabet =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
+
+    /// <summary>
+    /// Parses a record written exactly in the compact canonical layout for <paramref name="keyId"/> (what this library
+    /// and canonical C# write) without a JSON reader; <see langword="false"/> for anything else, which the caller then
+    /// hands to <see cref="Parse"/>. It accepts only text that is valid JSON of the record's shape.
+    /// </summary>
+    public static bool TryParseCompact(ReadOnlySpan<byte> json, ReadOnlySpan<byte> keyId, out DataRowRecordView view)
+    {
+        view = default;
+        var rest = json;
+        if (!Skip(ref rest, DataRowRecordFormat.Head) || !SkipInteger(ref rest, out _)
+            || !Skip(ref rest, DataRowRecordFormat.KeyField) || !TakeBase64(ref rest, out view.WrappedKey)
+            || !Skip(ref rest, "\",\"ParentKeyMeta\":{\"KeyId\":\""u8) || !Skip(ref rest, keyId)
+            || !Skip(ref rest, "\",\"Created\":"u8) || !SkipInteger(ref rest, out view.IntermediateKeyCreated)
+            || !Skip(ref rest, "}},\"Data\":\""u8) || !TakeBase64(ref rest, out view.Data)
+            || !Skip(ref rest, "\"}"u8) || !rest.IsEmpty || !UnixTime.IsRepresentable(view.IntermediateKeyCreated))
+        {
+            view = default;
+            return false;
+        }
+
+        view.IntermediateKeyId = keyId;
+        view.HasParentKeyMeta = true;
+        return true;
+    }
+
+    private static bool Skip(ref ReadOnlySpan<byte> rest, ReadOnlySpan<byte> literal)
+    {
+        if (!rest.StartsWith(literal))
+        {
+            return false;
+        }
+
+        rest = rest[literal.Length..];
+        return true;
+    }
+
+    // A JSON integer without sign or leading zeros, small enough for a long and a DateTimeOffset.
+    private static bool SkipInteger(ref ReadOnlySpan<byte> rest, out long value)
+    {
+        int digits = rest.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        if (digits is <= 0 or > 12 || (digits > 1 && rest[0] == (byte)'0')
+            || !Utf8Parser.TryParse(rest[..digits], out value, out int consumed) || consumed != digits)
+        {
+            value = 0;
+            return false;
+        }
+
+        rest = rest[digits..];
+        return true;
+    }
+
+    // The body of a JSON string made only of base64 characters (so it has no escapes); leaves the closing quote.
+    private static bool TakeBase64(scoped ref ReadOnlySpan<byte> rest, out ReadOnlySpan<byte> value)
+    {
+        int end = rest.IndexOfAnyExcept(Base64Alphabet);
+        if (end < 0 || rest[end] != (byte)'"')
+        {
+            value = default;
+            return false;
+        }
+
+        value = rest[..end];
+        rest = rest[end..];
+        return true;
+    }
 
     /// <summary>Parses <paramref name="json"/>; throws <see cref="DecryptionFailedException"/> when it is malformed.</summary>
     public static DataRowRecordView Parse(ReadOnlySpan<byte> json)
