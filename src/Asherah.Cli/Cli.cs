@@ -27,6 +27,7 @@ internal static class Cli
         KeysCommand.Create,
         VectorsCommand.Create,
         DiagCommand.Create,
+        BenchCommand.Create,
     ];
 
     /// <summary>Runs one invocation against the given streams and environment; returns the exit code.</summary>

@@ -204,7 +204,7 @@ internal sealed class EnvelopeEncryption : IDisposable
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return view.IntermediateKeyId.SequenceEqual(_partition.IntermediateKeyIdUtf8) ? _keys.TryGet(view.IntermediateKeyCreated) : null;
+        return view.IntermediateKeyId.SequenceEqual(_partition.IntermediateKeyIdUtf8) ? _keys.TryGet(view.IntermediateKeyCreated, _context.Time.GetUtcNow()) : null;
     }
 
     private async ValueTask<CryptoKey> GetForReadAsync(byte[] keyIdUtf8, long created, CancellationToken cancellationToken)

@@ -28,9 +28,7 @@ internal sealed class KeyCache : IDisposable
     {
         _latestKeyId = latestKeyId;
         _time = time;
-        _revokeCheckTicks = revokeCheckInterval == TimeSpan.MaxValue
-            ? long.MaxValue
-            : (long)Math.Min(long.MaxValue, revokeCheckInterval.TotalSeconds * time.TimestampFrequency);
+        _revokeCheckTicks = revokeCheckInterval.Ticks;
     }
 
     public int Count => _own.Count + _foreign.Count;
@@ -39,10 +37,13 @@ internal sealed class KeyCache : IDisposable
     public IReadOnlyList<CryptoKey> Keys => [.. _own.Values.Select(e => e.Key), .. _foreign.Values.Select(e => e.Key)];
 
     /// <summary>A fresh cached key with a reference taken for the caller, or <see langword="null"/>.</summary>
+    /// <param name="keyId">The key id.</param>
+    /// <param name="created">The key's creation time, Unix seconds.</param>
+    /// <param name="nowTicks">The current time as UTC ticks (the caller's one clock read per operation).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public CryptoKey? TryGet(string keyId, long created)
+    public CryptoKey? TryGet(string keyId, long created, long nowTicks)
     {
-        if (TryGetEntry(keyId, created, out var entry) && IsFresh(entry) && entry.Key.TryAcquire())
+        if (TryGetEntry(keyId, created, out var entry) && IsFresh(entry, nowTicks) && entry.Key.TryAcquire())
         {
             return entry.Key;
         }
@@ -52,10 +53,10 @@ internal sealed class KeyCache : IDisposable
 
     /// <summary>The newest fresh key of the ring's own id with a reference taken for the caller, or <see langword="null"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public CryptoKey? TryGetLatest()
+    public CryptoKey? TryGetLatest(long nowTicks)
     {
         var entry = _latest;
-        if (entry is not null && IsFresh(entry) && entry.Key.TryAcquire())
+        if (entry is not null && IsFresh(entry, nowTicks) && entry.Key.TryAcquire())
         {
             return entry.Key;
         }
@@ -78,7 +79,7 @@ internal sealed class KeyCache : IDisposable
         }
 
         entry.Key.Revoked = revoked;
-        var renewed = new Entry(entry.Key, _time.GetTimestamp());
+        var renewed = new Entry(entry.Key, _time.GetUtcNow().UtcTicks);
         if (IsOwn(keyId))
         {
             _own.TryUpdate(created, renewed, entry);
@@ -104,7 +105,7 @@ internal sealed class KeyCache : IDisposable
             throw new ObjectDisposedException(nameof(KeyCache));
         }
 
-        var entry = new Entry(key, _time.GetTimestamp());
+        var entry = new Entry(key, _time.GetUtcNow().UtcTicks);
         var stored = IsOwn(keyId) ? _own.GetOrAdd(key.Created, entry) : _foreign.GetOrAdd((keyId, key.Created), entry);
         if (stored != entry)
         {
@@ -162,10 +163,10 @@ internal sealed class KeyCache : IDisposable
         IsOwn(keyId) ? _own.TryGetValue(created, out entry) : _foreign.TryGetValue((keyId, created), out entry);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsFresh(Entry entry) =>
+    private bool IsFresh(Entry entry, long nowTicks) =>
         entry.Key.Revoked
         || _revokeCheckTicks == long.MaxValue
-        || _time.GetTimestamp() - entry.LoadedAt < _revokeCheckTicks;
+        || nowTicks - entry.LoadedAt < _revokeCheckTicks;
 
     private void UpdateLatest(string keyId, Entry entry)
     {
@@ -188,6 +189,7 @@ internal sealed class KeyCache : IDisposable
     {
         public CryptoKey Key { get; } = key;
 
+        /// <summary>When the key's record was last read, UTC ticks.</summary>
         public long LoadedAt { get; } = loadedAt;
     }
 }

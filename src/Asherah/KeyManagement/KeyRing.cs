@@ -47,7 +47,7 @@ internal abstract class KeyRing : IDisposable
     /// <summary>The newest cached key if it is fresh and valid for writes, with a reference for the caller.</summary>
     public CryptoKey? TryGetForWrite(DateTimeOffset now)
     {
-        var key = _cache?.TryGetLatest();
+        var key = _cache?.TryGetLatest(now.UtcTicks);
         if (key is not null && Context.IsInvalidForWrite(key, now))
         {
             key.Release();
@@ -58,7 +58,7 @@ internal abstract class KeyRing : IDisposable
     }
 
     /// <summary>A fresh cached key of the ring's own id, with a reference for the caller.</summary>
-    public CryptoKey? TryGet(long created) => _cache?.TryGet(KeyId, created);
+    public CryptoKey? TryGet(long created, DateTimeOffset now) => _cache?.TryGet(KeyId, created, now.UtcTicks);
 
     /// <summary>The key for new writes, with a reference for the caller.</summary>
     public async ValueTask<CryptoKey> GetForWriteAsync(CancellationToken cancellationToken)
@@ -86,7 +86,7 @@ internal abstract class KeyRing : IDisposable
     public async ValueTask<CryptoKey> GetAsync(string keyId, long created, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var cached = _cache?.TryGet(keyId, created);
+        var cached = _cache?.TryGet(keyId, created, Context.Time.GetUtcNow().UtcTicks);
         if (cached is not null)
         {
             return cached;

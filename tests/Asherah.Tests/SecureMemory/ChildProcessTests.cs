@@ -12,9 +12,9 @@ public sealed partial class ChildProcessTests
     [InlineData("after")]
     public void TouchingAGuardPage_KillsTheProcessWithSigsegv(string where)
     {
-        ProbeResult result = ProbeProcess.Run($"guard {where}");
+        ChildResult result = ProbeProcess.Run($"guard {where}");
 
-        Assert.True(result.ExitCode == ProbeResult.KilledBySigsegv, result.ToString());
+        Assert.True(result.ExitCode == ChildResult.KilledBySigsegv, result.ToString());
         Assert.Contains($"touching {where} guard", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("survived", result.Stdout, StringComparison.Ordinal);
     }
@@ -22,16 +22,16 @@ public sealed partial class ChildProcessTests
     [LinuxFact]
     public void StrictMode_TouchingAKeyAfterExitAccess_KillsTheProcessWithSigsegv()
     {
-        ProbeResult result = ProbeProcess.Run("strict-fault");
+        ChildResult result = ProbeProcess.Run("strict-fault");
 
-        Assert.True(result.ExitCode == ProbeResult.KilledBySigsegv, result.ToString());
+        Assert.True(result.ExitCode == ChildResult.KilledBySigsegv, result.ToString());
         Assert.Contains("accessed inside EnterAccess/ExitAccess", result.Stdout, StringComparison.Ordinal);
     }
 
     [LinuxFact]
     public void StrictMode_ConcurrentReadersAndWriters_NeverFault()
     {
-        ProbeResult result = ProbeProcess.Run("strict-stress 3 16");
+        ChildResult result = ProbeProcess.Run("strict-stress 3 16");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("CORRUPT 0", result.Stdout, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed partial class ChildProcessTests
     [LinuxFact]
     public void AtALowMemlockLimit_AllocationFailsWithAClearSecureMemoryException()
     {
-        ProbeResult result = ProbeProcess.Run("exhaust 5000", memlockBytes: 65536);
+        ChildResult result = ProbeProcess.Run("exhaust 5000", memlockBytes: 65536);
 
         Assert.True(result.ExitCode == 2, result.ToString()); // caught SecureMemoryException, no crash
         Assert.Contains("REFUSED after 1024:", result.Stdout, StringComparison.Ordinal); // the first chunk fitted
@@ -53,7 +53,7 @@ public sealed partial class ChildProcessTests
     [LinuxFact]
     public void AtALowMemlockLimit_WithFallbackAllowed_LogsAndContinuesUnlockedButDumpExcluded()
     {
-        ProbeResult result = ProbeProcess.Run("exhaust 5000 fallback", memlockBytes: 65536);
+        ChildResult result = ProbeProcess.Run("exhaust 5000 fallback", memlockBytes: 65536);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("OK 5000 locked=65536 unlocked=262144", result.Stdout, StringComparison.Ordinal);
@@ -66,7 +66,7 @@ public sealed partial class ChildProcessTests
     [LinuxFact]
     public void HundredThousandFortyEightByteKeys_FitInEightMiBOfLockedMemory()
     {
-        ProbeResult result = ProbeProcess.Run("capacity 100000 48", memlockBytes: EightMiB);
+        ChildResult result = ProbeProcess.Run("capacity 100000 48", memlockBytes: EightMiB);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("BUFFERS 100000", result.Stdout, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public sealed partial class ChildProcessTests
     [LinuxFact]
     public void DisableCoreDumps_SetsTheProcessCoreLimitToZero()
     {
-        ProbeResult result = ProbeProcess.Run("core-dumps", extraPrlimit: "--core=1048576");
+        ChildResult result = ProbeProcess.Run("core-dumps", extraPrlimit: "--core=1048576");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("BEFORE False", result.Stdout, StringComparison.Ordinal);
@@ -90,6 +90,6 @@ public sealed partial class ChildProcessTests
         Assert.Matches(@"Max core file size\s+0\s+0\s+bytes", result.Stdout);
     }
 
-    private static long Field(ProbeResult result, string name) =>
+    private static long Field(ChildResult result, string name) =>
         long.Parse(Regex.Match(result.Stdout, $"^{name} (\\d+)", RegexOptions.Multiline).Groups[1].Value);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Asherah.Tests.Shared;
 
 namespace Asherah.Tests.SecureMemory;
 
@@ -9,49 +10,9 @@ internal static class ProbeProcess
 
     public static bool Supported => OperatingSystem.IsLinux();
 
-    /// <summary>Runs the probe; <paramref name="memlockBytes"/> lowers RLIMIT_MEMLOCK via prlimit and drops
-    /// CAP_IPC_LOCK (which would let root ignore the limit) via setpriv.</summary>
-    public static ProbeResult Run(string arguments, long? memlockBytes = null, string? extraPrlimit = null, int timeoutSeconds = 60)
-    {
-        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        string command = $"\"{dotnet}\" \"{s_probe.Value}\" {arguments}";
-        string limits = (memlockBytes is { } m ? $" --memlock={m}:{m}" : "") + (extraPrlimit is null ? "" : " " + extraPrlimit);
-        if (limits.Length > 0)
-        {
-            command = $"prlimit{limits} {command}";
-        }
-
-        if (memlockBytes is not null && HasIpcLockCapability())
-        {
-            command = $"setpriv --inh-caps=-ipc_lock --bounding-set=-ipc_lock {command}";
-        }
-
-        var start = new ProcessStartInfo("/bin/sh", ["-c", "exec " + command])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"Probe '{arguments}' did not finish in {timeoutSeconds} s.");
-        }
-
-        process.WaitForExit();
-        return new ProbeResult(process.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    // CAP_IPC_LOCK is capability 14.
-    private static bool HasIpcLockCapability()
-    {
-        string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
-        ulong caps = Convert.ToUInt64(line["CapEff:".Length..].Trim(), 16);
-        return (caps & (1UL << 14)) != 0;
-    }
+    /// <summary>Runs the probe; <paramref name="memlockBytes"/> lowers RLIMIT_MEMLOCK (see <see cref="LimitedProcess"/>).</summary>
+    public static ChildResult Run(string arguments, long? memlockBytes = null, string? extraPrlimit = null, int timeoutSeconds = 60) =>
+        LimitedProcess.Run(s_probe.Value, arguments, memlockBytes, extraPrlimit, timeoutSeconds);
 
     private static string LocateProbe()
     {
@@ -97,12 +58,4 @@ internal static class ProbeProcess
 
         return probe;
     }
-}
-
-internal sealed record ProbeResult(int ExitCode, string Stdout, string Stderr)
-{
-    /// <summary>128 + SIGSEGV, as .NET reports a child killed by signal 11.</summary>
-    public const int KilledBySigsegv = 139;
-
-    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
 }
