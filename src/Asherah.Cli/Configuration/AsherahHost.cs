@@ -1,3 +1,4 @@
+using Asherah.Kms;
 using System.Data.Common;
 using Asherah.KeyManagement;
 using Asherah.Metastore;
@@ -11,6 +12,7 @@ internal sealed class AsherahHost : IAsyncDisposable
 {
     private readonly DbDataSource? _dataSource;
     private SessionFactory? _factory;
+    private StaticKeyManagementService? _kms;
 
     private AsherahHost(CliSettings settings, IMetastore metastore, DbDataSource? dataSource)
     {
@@ -66,23 +68,26 @@ internal sealed class AsherahHost : IAsyncDisposable
             return _factory;
         }
 
-        var masterKey = Settings.StaticMasterKey;
-        if (masterKey is null)
-        {
-            masterKey = DevelopmentMasterKey.LoadOrCreate(Settings.MasterKeyFile);
-            stderr.WriteLine(DevelopmentMasterKey.Warning);
-        }
-
-        if (System.Text.Encoding.UTF8.GetByteCount(masterKey) != DevelopmentMasterKey.Length)
-        {
-            throw new UsageException($"The static master key must be exactly {DevelopmentMasterKey.Length} UTF-8 bytes.");
-        }
-
-        _factory = SessionFactory.NewBuilder(Settings.Product, Settings.Service)
+        var builder = SessionFactory.NewBuilder(Settings.Product, Settings.Service)
             .WithMetastore(Metastore)
-            .WithCryptoPolicy(new BasicExpiringCryptoPolicy())
-            .WithStaticKeyManagementService(masterKey)
-            .Build();
+            .WithCryptoPolicy(new BasicExpiringCryptoPolicy());
+        if (Settings.StaticMasterKey is { } masterKey)
+        {
+            if (System.Text.Encoding.UTF8.GetByteCount(masterKey) != DevelopmentMasterKey.Length)
+            {
+                throw new UsageException($"The static master key must be exactly {DevelopmentMasterKey.Length} UTF-8 bytes.");
+            }
+
+            builder.WithStaticKeyManagementService(masterKey);
+        }
+        else
+        {
+            _kms = DevelopmentMasterKey.LoadOrCreate(Settings.MasterKeyFile);
+            stderr.WriteLine(DevelopmentMasterKey.Warning);
+            builder.WithKeyManagementService(_kms);
+        }
+
+        _factory = builder.Build();
         return _factory;
     }
 
@@ -93,6 +98,7 @@ internal sealed class AsherahHost : IAsyncDisposable
             await _factory.DisposeAsync();
         }
 
+        _kms?.Dispose();
         if (_dataSource is not null)
         {
             await _dataSource.DisposeAsync();

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
+using Asherah.Kms;
 
 namespace Asherah.Cli.Configuration;
 
@@ -15,24 +15,41 @@ internal static class DevelopmentMasterKey
         "asherah: warning: using the local development master key; it is not for production (use a real KMS).";
 
     // Printable ASCII without space, so the file survives editors and shells: 94 symbols, ~6.55 bits each.
-    private static readonly char[] Alphabet = Enumerable.Range('!', '~' - '!' + 1).Select(c => (char)c).ToArray();
+    private static readonly byte[] Alphabet = Enumerable.Range('!', '~' - '!' + 1).Select(c => (byte)c).ToArray();
 
-    /// <summary>Reads the key from <paramref name="path"/>, creating the file when it does not exist.</summary>
-    public static string LoadOrCreate(string path)
+    /// <summary>
+    /// A static KMS over the key in <paramref name="path"/>, creating the file when it does not exist. The key is read
+    /// into a stack buffer that is wiped at once; it never becomes a managed string.
+    /// </summary>
+    public static StaticKeyManagementService LoadOrCreate(string path)
     {
         if (!File.Exists(path))
         {
             TryCreate(path);
         }
 
-        var key = File.ReadAllText(path, Encoding.UTF8).TrimEnd('\r', '\n');
-        if (Encoding.UTF8.GetByteCount(key) != Length)
+        Span<byte> buffer = stackalloc byte[Length + 3];
+        try
         {
-            // Say which file, never what is in it.
-            throw new UsageException($"The master key file '{path}' must hold exactly {Length} UTF-8 bytes.");
-        }
+            int read;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            {
+                read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            }
 
-        return key;
+            var key = buffer[..read].TrimEnd("\r\n"u8);
+            if (key.Length != Length)
+            {
+                // Say which file, never what is in it.
+                throw new UsageException($"The master key file '{path}' must hold exactly {Length} bytes.");
+            }
+
+            return new StaticKeyManagementService(key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+        }
     }
 
     private static void TryCreate(string path)
@@ -49,15 +66,20 @@ internal static class DevelopmentMasterKey
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        string key = RandomNumberGenerator.GetString(Alphabet, Length);
+        Span<byte> key = stackalloc byte[Length];
         try
         {
+            RandomNumberGenerator.GetItems(Alphabet, key);
             using var stream = new FileStream(path, options);
-            stream.Write(Encoding.ASCII.GetBytes(key));
+            stream.Write(key);
         }
         catch (IOException) when (File.Exists(path))
         {
             // Another invocation created it first: use theirs.
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
         }
     }
 }

@@ -33,6 +33,27 @@ public sealed class StaticKeyManagementService : IKeyManagementService, IDisposa
     /// <summary>Creates the service from the master key string with a chosen AES-GCM engine.</summary>
     /// <exception cref="ArgumentException">The string is not exactly 32 bytes in UTF-8.</exception>
     public StaticKeyManagementService(string masterKey, AesGcmEngineKind engine)
+        : this(EncodeAndCreate(masterKey, engine))
+    {
+    }
+
+    /// <summary>
+    /// Creates the service from the master key's bytes (for example read from a key file into a buffer the caller wipes),
+    /// so the key never has to exist as a managed string.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="masterKey"/> is not exactly 32 bytes.</exception>
+    public StaticKeyManagementService(ReadOnlySpan<byte> masterKey, AesGcmEngineKind engine = AesGcmEngineKind.Auto)
+        : this(CreateMasterKey(masterKey, engine))
+    {
+    }
+
+    private StaticKeyManagementService(CryptoKey masterKey)
+    {
+        _allocator = SecureAllocators.Default;
+        _masterKey = masterKey;
+    }
+
+    private static CryptoKey EncodeAndCreate(string masterKey, AesGcmEngineKind engine)
     {
         ArgumentNullException.ThrowIfNull(masterKey);
         int length = Encoding.UTF8.GetByteCount(masterKey);
@@ -45,13 +66,22 @@ public sealed class StaticKeyManagementService : IKeyManagementService, IDisposa
         try
         {
             Encoding.UTF8.GetBytes(masterKey, raw);
-            _allocator = SecureAllocators.Default;
-            _masterKey = CryptoKey.FromRawKey(AesGcmEngines.Select(engine), _allocator, raw, created: 0, revoked: false);
+            return CreateMasterKey(raw, engine);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(raw);
         }
+    }
+
+    private static CryptoKey CreateMasterKey(ReadOnlySpan<byte> masterKey, AesGcmEngineKind engine)
+    {
+        if (masterKey.Length != AesGcmEngine.KeySize)
+        {
+            throw new ArgumentException($"The static master key must be exactly 32 bytes; it is {masterKey.Length}.", nameof(masterKey));
+        }
+
+        return CryptoKey.FromRawKey(AesGcmEngines.Select(engine), SecureAllocators.Default, masterKey, created: 0, revoked: false);
     }
 
     /// <inheritdoc />
