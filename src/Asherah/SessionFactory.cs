@@ -1,12 +1,6 @@
-using Asherah.Crypto;
-using Asherah.Diagnostics;
 using Asherah.Envelope;
 using Asherah.Internal;
 using Asherah.KeyManagement;
-using Asherah.Kms;
-using Asherah.Metastore;
-using Asherah.SecureMemory;
-using Microsoft.Extensions.Logging;
 
 namespace Asherah;
 
@@ -30,29 +24,17 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
     private readonly string _productId;
     private volatile bool _disposed;
 
-    internal SessionFactory(
-        string productId,
-        string serviceId,
-        IMetastore metastore,
-        IKeyManagementService kms,
-        CryptoPolicy policy,
-        AesGcmEngine engine,
-        SecureAllocator allocator,
-        TimeProvider time,
-        ILogger logger,
-        AsherahMetrics metrics,
-        IDisposable? ownedKms)
+    internal SessionFactory(string productId, string serviceId, KeyContext context, IDisposable? ownedKms)
     {
         _productId = productId;
         _serviceId = serviceId;
         _ownedKms = ownedKms;
-        _context = new KeyContext(metastore, kms, policy, engine, allocator, time, logger, metrics);
-        var suffix = metastore.KeySuffix;
-        _systemKeys = new SystemKeyRing(_context, new Partition(string.Empty, serviceId, productId, suffix).SystemKeyId);
-        if (policy.CacheSessions)
+        _context = context;
+        _systemKeys = new SystemKeyRing(context, new Partition(string.Empty, serviceId, productId, context.Metastore.KeySuffix).SystemKeyId);
+        if (context.Policy.CacheSessions)
         {
-            _sessions = new SessionCache(NewEnvelope, policy, time, logger);
-            metrics.ObserveSessionCache(() => _sessions.Count);
+            _sessions = new SessionCache(NewEnvelope, context.Policy, context.Time, context.Logger);
+            context.Metrics.ObserveSessionCache(() => _sessions.Count);
         }
     }
 

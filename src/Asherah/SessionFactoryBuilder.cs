@@ -150,9 +150,7 @@ public sealed class SessionFactoryBuilder
         var kms = _kms ?? throw new InvalidOperationException("A key management service is required: call WithKeyManagementService or WithStaticKeyManagementService.");
         var owned = _ownedKms;
         _ownedKms = null;
-        return new SessionFactory(
-            _productId,
-            _serviceId,
+        var context = new KeyContext(
             metastore,
             kms,
             policy,
@@ -160,7 +158,7 @@ public sealed class SessionFactoryBuilder
             SecureAllocators.Create(_secureMemory, _logger),
             _time,
             _logger ?? NullLogger.Instance,
-            new AsherahMetrics(_meterFactory),
-            owned);
+            new AsherahMetrics(_meterFactory));
+        return new SessionFactory(_productId, _serviceId, context, owned);
     }
 }
