@@ -6,7 +6,7 @@ using Asherah.Metastore;
 
 // One factory per (product, service), kept for the life of the process.
 using var factory = SessionFactory.NewBuilder("my-product", "my-service")
-    .WithMetastore(new InMemoryMetastore())                               // SqlMetastore or DynamoDB in production
+    .WithMetastore(new InMemoryMetastore())                               // SqlMetastore in production
     .WithCryptoPolicy(new BasicExpiringCryptoPolicy { KeyExpiration = TimeSpan.FromDays(90) })
     .WithStaticKeyManagementService("thisIsAStaticMasterKeyForTesting")   // AWS KMS in production
     .Build();
