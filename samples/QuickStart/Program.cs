@@ -8,7 +8,7 @@ using Asherah.Metastore;
 using var factory = SessionFactory.NewBuilder("my-product", "my-service")
     .WithMetastore(new InMemoryMetastore())                               // SqlMetastore in production
     .WithCryptoPolicy(new BasicExpiringCryptoPolicy { KeyExpiration = TimeSpan.FromDays(90) })
-    .WithStaticKeyManagementService("thisIsAStaticMasterKeyForTesting")   // AWS KMS in production
+    .WithStaticKeyManagementService("thisIsAStaticMasterKeyForTesting")   // development only: a real KMS in production
     .Build();
 
 // One session per partition (a user, a tenant): cheap to get, dispose when done.
