@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 
 namespace Asherah.Crypto;
 
@@ -52,37 +51,36 @@ internal static class AeadBlob
             plaintext);
     }
 
-    /// <summary>Seals with a raw key used once (a data row key): the key state lives on the stack and is wiped.</summary>
-    [SkipLocalsInit]
+    /// <summary>Seals with a raw key used once (a data row key); no key state outlives the call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SealWithRawKey(AesGcmEngine engine, ReadOnlySpan<byte> rawKey, ReadOnlySpan<byte> plaintext, Span<byte> blob)
     {
-        Span<byte> state = stackalloc byte[MaxKeyStateSize];
-        state = state[..engine.KeyStateSize];
-        try
+        int n = plaintext.Length;
+        if (blob.Length != n + Overhead)
         {
-            engine.InitializeKeyState(rawKey, state);
-            Seal(engine, state, plaintext, blob);
+            throw new ArgumentException("The blob must be 28 bytes longer than the plaintext.", nameof(blob));
         }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(state);
-        }
+
+        Span<byte> nonce = blob.Slice(n + AesGcmEngine.TagSize, AesGcmEngine.NonceSize);
+        SecureRandom.Fill(nonce);
+        engine.SealWithKey(rawKey, nonce, plaintext, blob[..n], blob.Slice(n, AesGcmEngine.TagSize));
     }
 
-    /// <summary>Opens with a raw key used once; the key state lives on the stack and is wiped.</summary>
-    [SkipLocalsInit]
+    /// <summary>Opens with a raw key used once; false when the blob does not authenticate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryOpenWithRawKey(AesGcmEngine engine, ReadOnlySpan<byte> rawKey, ReadOnlySpan<byte> blob, Span<byte> plaintext)
     {
-        Span<byte> state = stackalloc byte[MaxKeyStateSize];
-        state = state[..engine.KeyStateSize];
-        try
+        int n = blob.Length - Overhead;
+        if (n < 0 || plaintext.Length != n)
         {
-            engine.InitializeKeyState(rawKey, state);
-            return TryOpen(engine, state, blob, plaintext);
+            return false;
         }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(state);
-        }
+
+        return engine.TryOpenWithKey(
+            rawKey,
+            blob.Slice(n + AesGcmEngine.TagSize, AesGcmEngine.NonceSize),
+            blob[..n],
+            blob.Slice(n, AesGcmEngine.TagSize),
+            plaintext);
     }
 }

@@ -47,4 +47,51 @@ internal abstract class AesGcmEngine
         ReadOnlySpan<byte> ciphertext,
         ReadOnlySpan<byte> tag,
         Span<byte> plaintext);
+
+    /// <summary>
+    /// Seals with a key used once (a data row key). The default derives the key state on the stack and wipes it; an
+    /// engine may do the same work with fewer steps.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    public virtual void SealWithKey(
+        ReadOnlySpan<byte> key,
+        ReadOnlySpan<byte> nonce,
+        ReadOnlySpan<byte> plaintext,
+        Span<byte> ciphertext,
+        Span<byte> tag)
+    {
+        Span<byte> state = stackalloc byte[AeadBlob.MaxKeyStateSize];
+        state = state[..KeyStateSize];
+        try
+        {
+            InitializeKeyState(key, state);
+            Seal(state, nonce, plaintext, ciphertext, tag);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(state);
+        }
+    }
+
+    /// <summary>Opens with a key used once; see <see cref="SealWithKey"/>.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    public virtual bool TryOpenWithKey(
+        ReadOnlySpan<byte> key,
+        ReadOnlySpan<byte> nonce,
+        ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> tag,
+        Span<byte> plaintext)
+    {
+        Span<byte> state = stackalloc byte[AeadBlob.MaxKeyStateSize];
+        state = state[..KeyStateSize];
+        try
+        {
+            InitializeKeyState(key, state);
+            return TryOpen(state, nonce, ciphertext, tag, plaintext);
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(state);
+        }
+    }
 }

@@ -98,6 +98,74 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         ReadOnlySpan<byte> tag,
         Span<byte> plaintext) => TryOpen(keyState, nonce, default, ciphertext, tag, plaintext);
 
+    /// <summary>
+    /// Seals with a key used once, expanding it a single time: the round keys give both the keystream and H, where
+    /// <see cref="InitializeKeyState"/> followed by <see cref="Seal(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte}, Span{byte})"/> expands it twice.
+    /// </summary>
+    [SkipLocalsInit]
+    public override void SealWithKey(
+        ReadOnlySpan<byte> key,
+        ReadOnlySpan<byte> nonce,
+        ReadOnlySpan<byte> plaintext,
+        Span<byte> ciphertext,
+        Span<byte> tag)
+    {
+        Span<byte> keyState = stackalloc byte[StateSize];
+        ValidateKey(key);
+        Validate(keyState, nonce, plaintext, ciphertext, tag, nameof(plaintext), nameof(ciphertext));
+        Unsafe.SkipInit(out GcmScratch scratch);
+        ExpandOnce(key, keyState, ref scratch);
+        var computed = Process<SealDirection>(ref scratch.RoundKeys, ref scratch.Powers, keyState, nonce, default, plaintext, ciphertext);
+        scratch.Wipe();
+        CryptographicOperations.ZeroMemory(keyState);
+        computed.StoreUnsafe(ref MemoryMarshal.GetReference(tag));
+    }
+
+    /// <summary>Opens with a key used once, expanding it a single time (see <see cref="SealWithKey"/>).</summary>
+    [SkipLocalsInit]
+    public override bool TryOpenWithKey(
+        ReadOnlySpan<byte> key,
+        ReadOnlySpan<byte> nonce,
+        ReadOnlySpan<byte> ciphertext,
+        ReadOnlySpan<byte> tag,
+        Span<byte> plaintext)
+    {
+        Span<byte> keyState = stackalloc byte[StateSize];
+        ValidateKey(key);
+        Validate(keyState, nonce, ciphertext, plaintext, tag, nameof(ciphertext), nameof(plaintext));
+        var expected = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(tag));
+        Unsafe.SkipInit(out GcmScratch scratch);
+        ExpandOnce(key, keyState, ref scratch);
+        var computed = Process<OpenDirection>(ref scratch.RoundKeys, ref scratch.Powers, keyState, nonce, default, ciphertext, plaintext);
+        scratch.Wipe();
+        CryptographicOperations.ZeroMemory(keyState);
+
+        bool valid = (computed ^ expected) == Vector128<byte>.Zero;
+        if (!valid)
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+
+        return valid;
+    }
+
+    private static void ValidateKey(ReadOnlySpan<byte> key)
+    {
+        if (key.Length != KeySize)
+        {
+            throw new ArgumentException("An AES-256 key is 32 bytes.", nameof(key));
+        }
+    }
+
+    // Round keys into the scratch, and the key state (key || H) the GHASH path reads, from one expansion.
+    private static void ExpandOnce(ReadOnlySpan<byte> key, Span<byte> keyState, ref GcmScratch scratch)
+    {
+        Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(key), out scratch.RoundKeys);
+        var hashKey = ClmulGhash.HashKeyFromH(scratch.RoundKeys.Encrypt(Vector128<byte>.Zero));
+        key.CopyTo(keyState);
+        hashKey.AsByte().StoreUnsafe(ref MemoryMarshal.GetReference(keyState), KeySize);
+    }
+
     /// <summary>Seal with associated data; the product does not use AAD, the Wycheproof tests do.</summary>
     internal static void Seal(
         ReadOnlySpan<byte> keyState,
