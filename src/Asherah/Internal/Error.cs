@@ -23,11 +23,6 @@ internal static class Error
     public static MetadataMissingException KeyNotPresentAfterRetry(string keyId) =>
         new($"The key '{keyId}' was not present after a concurrent writer stored it.");
 
-    public static MetastoreException MalformedKeyRecord(string keyId, Exception? inner = null) =>
-        new($"The metastore holds a malformed key record for '{keyId}'.", inner);
-
-    public static ObjectDisposedException Disposed(object instance) => new(instance.GetType().FullName);
-
     public static ArgumentException EmptyPartition(string paramName) =>
         new("A partition id must be a non-empty string.", paramName);
 }
