@@ -22,65 +22,76 @@ internal static class AeadBlob
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Seal(AesGcmEngine engine, ReadOnlySpan<byte> keyState, ReadOnlySpan<byte> plaintext, Span<byte> blob)
     {
-        int n = plaintext.Length;
-        if (blob.Length != n + Overhead)
-        {
-            throw new ArgumentException("The blob must be 28 bytes longer than the plaintext.", nameof(blob));
-        }
-
-        Span<byte> nonce = blob.Slice(n + AesGcmEngine.TagSize, AesGcmEngine.NonceSize);
-        SecureRandom.Fill(nonce);
-        engine.Seal(keyState, nonce, plaintext, blob[..n], blob.Slice(n, AesGcmEngine.TagSize));
-    }
-
-    /// <summary>Opens a blob into <paramref name="plaintext"/> (exactly 28 bytes shorter); false when it does not authenticate.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryOpen(AesGcmEngine engine, ReadOnlySpan<byte> keyState, ReadOnlySpan<byte> blob, Span<byte> plaintext)
-    {
-        int n = blob.Length - Overhead;
-        if (n < 0 || plaintext.Length != n)
-        {
-            return false;
-        }
-
-        return engine.TryOpen(
-            keyState,
-            blob.Slice(n + AesGcmEngine.TagSize, AesGcmEngine.NonceSize),
-            blob[..n],
-            blob.Slice(n, AesGcmEngine.TagSize),
-            plaintext);
+        var parts = SealParts.Of(plaintext.Length, blob);
+        engine.Seal(keyState, parts.Nonce, plaintext, parts.Ciphertext, parts.Tag);
     }
 
     /// <summary>Seals with a raw key used once (a data row key); no key state outlives the call.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SealWithRawKey(AesGcmEngine engine, ReadOnlySpan<byte> rawKey, ReadOnlySpan<byte> plaintext, Span<byte> blob)
     {
-        int n = plaintext.Length;
-        if (blob.Length != n + Overhead)
-        {
-            throw new ArgumentException("The blob must be 28 bytes longer than the plaintext.", nameof(blob));
-        }
-
-        Span<byte> nonce = blob.Slice(n + AesGcmEngine.TagSize, AesGcmEngine.NonceSize);
-        SecureRandom.Fill(nonce);
-        engine.SealWithKey(rawKey, nonce, plaintext, blob[..n], blob.Slice(n, AesGcmEngine.TagSize));
+        var parts = SealParts.Of(plaintext.Length, blob);
+        engine.SealWithKey(rawKey, parts.Nonce, plaintext, parts.Ciphertext, parts.Tag);
     }
+
+    /// <summary>Opens a blob into <paramref name="plaintext"/> (exactly 28 bytes shorter); false when it does not authenticate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryOpen(AesGcmEngine engine, ReadOnlySpan<byte> keyState, ReadOnlySpan<byte> blob, Span<byte> plaintext) =>
+        OpenParts.TryOf(blob, plaintext.Length, out var parts)
+        && engine.TryOpen(keyState, parts.Nonce, parts.Ciphertext, parts.Tag, plaintext);
 
     /// <summary>Opens with a raw key used once; false when the blob does not authenticate.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryOpenWithRawKey(AesGcmEngine engine, ReadOnlySpan<byte> rawKey, ReadOnlySpan<byte> blob, Span<byte> plaintext)
-    {
-        int n = blob.Length - Overhead;
-        if (n < 0 || plaintext.Length != n)
-        {
-            return false;
-        }
+    public static bool TryOpenWithRawKey(AesGcmEngine engine, ReadOnlySpan<byte> rawKey, ReadOnlySpan<byte> blob, Span<byte> plaintext) =>
+        OpenParts.TryOf(blob, plaintext.Length, out var parts)
+        && engine.TryOpenWithKey(rawKey, parts.Nonce, parts.Ciphertext, parts.Tag, plaintext);
 
-        return engine.TryOpenWithKey(
-            rawKey,
-            blob.Slice(n + AesGcmEngine.TagSize, AesGcmEngine.NonceSize),
-            blob[..n],
-            blob.Slice(n, AesGcmEngine.TagSize),
-            plaintext);
+    /// <summary>The parts of a blob being written, with a fresh random nonce already in place.</summary>
+    private readonly ref struct SealParts(Span<byte> ciphertext, Span<byte> tag, ReadOnlySpan<byte> nonce)
+    {
+        public Span<byte> Ciphertext { get; } = ciphertext;
+
+        public Span<byte> Tag { get; } = tag;
+
+        public ReadOnlySpan<byte> Nonce { get; } = nonce;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static SealParts Of(int plaintextLength, Span<byte> blob)
+        {
+            int n = plaintextLength;
+            if (blob.Length != n + Overhead)
+            {
+                throw new ArgumentException("The blob must be 28 bytes longer than the plaintext.", nameof(blob));
+            }
+
+            Span<byte> nonce = blob.Slice(n + AesGcmEngine.TagSize, AesGcmEngine.NonceSize);
+            SecureRandom.Fill(nonce);
+            return new SealParts(blob[..n], blob.Slice(n, AesGcmEngine.TagSize), nonce);
+        }
+    }
+
+    /// <summary>The parts of a blob being read.</summary>
+    private readonly ref struct OpenParts(ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> nonce)
+    {
+        public ReadOnlySpan<byte> Ciphertext { get; } = ciphertext;
+
+        public ReadOnlySpan<byte> Tag { get; } = tag;
+
+        public ReadOnlySpan<byte> Nonce { get; } = nonce;
+
+        /// <summary>False when the blob is too short or its plaintext is not <paramref name="plaintextLength"/> bytes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool TryOf(ReadOnlySpan<byte> blob, int plaintextLength, out OpenParts parts)
+        {
+            int n = blob.Length - Overhead;
+            if (n < 0 || plaintextLength != n)
+            {
+                parts = default;
+                return false;
+            }
+
+            parts = new OpenParts(blob[..n], blob.Slice(n, AesGcmEngine.TagSize), blob.Slice(n + AesGcmEngine.TagSize, AesGcmEngine.NonceSize));
+            return true;
+        }
     }
 }

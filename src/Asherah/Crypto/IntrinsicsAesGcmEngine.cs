@@ -139,7 +139,12 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         var computed = Process<OpenDirection>(ref scratch.RoundKeys, ref scratch.Powers, keyState, nonce, default, ciphertext, plaintext);
         scratch.Wipe();
         CryptographicOperations.ZeroMemory(keyState);
+        return Verify(computed, expected, plaintext);
+    }
 
+    // One 128-bit comparison: the time does not depend on where the tags differ. A failed open leaves no plaintext.
+    private static bool Verify(Vector128<byte> computed, Vector128<byte> expected, Span<byte> plaintext)
+    {
         bool valid = (computed ^ expected) == Vector128<byte>.Zero;
         if (!valid)
         {
@@ -200,15 +205,7 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
         Aes256RoundKeys.Expand(ref MemoryMarshal.GetReference(keyState), out scratch.RoundKeys);
         var computed = Process<OpenDirection>(ref scratch.RoundKeys, ref scratch.Powers, keyState, nonce, associatedData, ciphertext, plaintext);
         scratch.Wipe();
-
-        // One 128-bit comparison: the time does not depend on where the tags differ.
-        bool valid = (computed ^ expected) == Vector128<byte>.Zero;
-        if (!valid)
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-        }
-
-        return valid;
+        return Verify(computed, expected, plaintext);
     }
 
     private static void Validate(
