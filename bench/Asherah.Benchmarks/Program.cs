@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
+using Asherah;
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

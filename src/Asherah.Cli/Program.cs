@@ -1,4 +1,5 @@
 using Asherah.Cli;
+using Asherah;
 
 var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
 foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())

@@ -1,5 +1,5 @@
 using Asherah.Envelope;
-using Asherah.Persistence;
+using Asherah.KeyManagement;
 
 namespace Asherah;
 

@@ -1,5 +1,5 @@
 using Asherah.Envelope;
-using Asherah.Internal;
+using Asherah.Errors;
 using Asherah.KeyManagement;
 
 namespace Asherah;

@@ -2,11 +2,9 @@ using System.Diagnostics.Metrics;
 using Asherah.Crypto;
 using Asherah.Diagnostics;
 using Asherah.KeyManagement;
-using Asherah.Kms;
-using Asherah.Metastore;
 using Asherah.SecureMemory;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Asherah;
 

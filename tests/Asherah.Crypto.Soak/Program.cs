@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Asherah.Crypto;
+using Asherah;
 
 // Differential soak: random key, nonce, plaintext (and sometimes AAD) per case; the intrinsics engine must match
 // AesGcm byte for byte, open what AesGcm sealed, open in place, and reject a random single-bit tamper.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Asherah.SecureMemory;
 using Microsoft.Extensions.Logging;
+using Asherah;
 
 // Usage: Asherah.SecureMemory.Probe <command> [args]
 // Exit codes: 0 success; 2 SecureMemoryException (message on stdout); 3 corruption found; 4 a fault did not happen;

@@ -1,5 +1,6 @@
 using Asherah.Envelope;
 using Asherah.KeyManagement;
+using Asherah.Keys;
 
 namespace Asherah.Tests;
 

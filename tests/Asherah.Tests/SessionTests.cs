@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Asherah.KeyManagement;
 using Asherah.Metastore;
-using Asherah.Persistence;
 
 namespace Asherah.Tests;
 

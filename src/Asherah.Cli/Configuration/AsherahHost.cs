@@ -1,4 +1,3 @@
-using Asherah.Kms;
 using System.Data.Common;
 using Asherah.KeyManagement;
 using Asherah.Metastore;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Asherah.Kms;
 
 namespace Asherah.Cli.Configuration;
 

@@ -1,4 +1,4 @@
-namespace Asherah.Crypto;
+namespace Asherah;
 
 /// <summary>Which AES-256-GCM implementation encrypts and decrypts.</summary>
 public enum AesGcmEngineKind

@@ -1,8 +1,6 @@
 using Asherah.Crypto;
-using Asherah.KeyManagement;
-using Asherah.SecureMemory;
 
-namespace Asherah.DependencyInjection;
+namespace Asherah;
 
 /// <summary>Options for the <see cref="SessionFactory"/> that <c>services.AddAsherah(...)</c> registers.</summary>
 /// <remarks>

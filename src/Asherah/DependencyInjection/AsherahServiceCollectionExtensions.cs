@@ -1,12 +1,12 @@
 using System.Diagnostics.Metrics;
-using Asherah.Kms;
-using Asherah.Metastore;
-using Microsoft.Extensions.DependencyInjection;
+using Asherah.Crypto;
+using Asherah;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Asherah.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers Asherah in a service collection.</summary>
 /// <example>

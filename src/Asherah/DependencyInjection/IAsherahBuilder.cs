@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Asherah.DependencyInjection;
+namespace Asherah;
 
 /// <summary>Configures the metastore and key management service of the registered <see cref="SessionFactory"/>.</summary>
 public interface IAsherahBuilder

@@ -1,6 +1,7 @@
-using System.Buffers;
 using System.Buffers.Text;
+using System.Buffers;
 using System.Text.Json;
+using Asherah.Errors;
 using Asherah.Internal;
 
 namespace Asherah.Envelope;

@@ -1,11 +1,13 @@
-using System.Buffers;
 using System.Buffers.Text;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Asherah.Crypto;
 using Asherah.Diagnostics;
+using Asherah.Errors;
 using Asherah.Internal;
 using Asherah.KeyManagement;
+using Asherah.Keys;
 
 namespace Asherah.Envelope;
 

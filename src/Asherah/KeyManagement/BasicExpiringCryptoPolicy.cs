@@ -1,4 +1,4 @@
-namespace Asherah.KeyManagement;
+namespace Asherah;
 
 /// <summary>The production policy: keys expire a fixed time after they are created.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Asherah.KeyManagement;
+namespace Asherah;
 
 /// <summary>
 /// When keys expire, how often cached keys are re-checked for revocation, and what is cached.

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Asherah.Crypto;
 using Asherah.Diagnostics;
-using Asherah.Envelope;
-using Asherah.Internal;
+using Asherah.Errors;
+using Asherah.Keys;
 
 namespace Asherah.KeyManagement;
 

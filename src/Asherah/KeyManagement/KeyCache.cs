@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Asherah.Keys;
 
 namespace Asherah.KeyManagement;
 

@@ -1,7 +1,6 @@
 using Asherah.Crypto;
 using Asherah.Diagnostics;
-using Asherah.Kms;
-using Asherah.Metastore;
+using Asherah.Keys;
 using Asherah.SecureMemory;
 using Microsoft.Extensions.Logging;
 
@@ -39,6 +38,6 @@ internal sealed class KeyContext(
         key.Revoked || Policy.IsKeyExpired(DateTimeOffset.FromUnixTimeSeconds(key.Created), now);
 
     /// <summary>Whether a stored record must not be used for new writes.</summary>
-    public bool IsInvalidForWrite(Envelope.EnvelopeKeyRecord record, DateTimeOffset now) =>
+    public bool IsInvalidForWrite(EnvelopeKeyRecord record, DateTimeOffset now) =>
         record.IsRevoked || Policy.IsKeyExpired(record.Created, now);
 }

@@ -1,6 +1,7 @@
 using Asherah.Diagnostics;
-using Asherah.Envelope;
+using Asherah.Errors;
 using Asherah.Internal;
+using Asherah.Keys;
 
 namespace Asherah.KeyManagement;
 

@@ -1,4 +1,4 @@
-namespace Asherah.KeyManagement;
+namespace Asherah;
 
 /// <summary>
 /// A policy for tests: keys never expire and cached keys are never re-checked for revocation.

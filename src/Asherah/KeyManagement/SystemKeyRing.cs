@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Asherah.Crypto;
-using Asherah.Envelope;
-using Asherah.Kms;
+using Asherah.Keys;
 
 namespace Asherah.KeyManagement;
 

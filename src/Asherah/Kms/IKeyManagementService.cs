@@ -1,4 +1,4 @@
-namespace Asherah.Kms;
+namespace Asherah;
 
 /// <summary>
 /// Protects system keys with a master key: AWS KMS in production, a static key for development and tests.

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Asherah.Crypto;
-using Asherah.KeyManagement;
+using Asherah.Keys;
 using Asherah.SecureMemory;
 
-namespace Asherah.Kms;
+namespace Asherah;
 
 /// <summary>
 /// A key management service whose master key is a fixed 32-byte string. For development and tests only: anyone with

@@ -1,6 +1,4 @@
-using Asherah.Envelope;
-
-namespace Asherah.Metastore;
+namespace Asherah;
 
 /// <summary>
 /// Stores the encrypted system and intermediate key records, keyed by (key id, created).

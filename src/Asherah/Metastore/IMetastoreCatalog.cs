@@ -1,6 +1,4 @@
-using Asherah.Envelope;
-
-namespace Asherah.Metastore;
+namespace Asherah;
 
 /// <summary>A metastore that can list what it holds, for tooling such as <c>asherah keys list</c>.</summary>
 public interface IMetastoreCatalog

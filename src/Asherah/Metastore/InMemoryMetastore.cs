@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Asherah.Envelope;
 
-namespace Asherah.Metastore;
+namespace Asherah;
 
 /// <summary>A metastore in process memory, for tests and samples. Records are lost when the process ends.</summary>
 public sealed class InMemoryMetastore : IMetastore, IMetastoreCatalog

@@ -1,6 +1,4 @@
-using Asherah.Envelope;
-
-namespace Asherah.Metastore;
+namespace Asherah;
 
 /// <summary>A key record with the id and creation time it is stored under.</summary>
 /// <param name="KeyId">The key id.</param>

@@ -1,4 +1,4 @@
-namespace Asherah.Persistence;
+namespace Asherah;
 
 /// <summary>A <see cref="Persistence{T}"/> made of two delegates, for in-memory stores and tests.</summary>
 /// <typeparam name="T">The data row record type.</typeparam>

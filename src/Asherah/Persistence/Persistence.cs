@@ -1,4 +1,4 @@
-namespace Asherah.Persistence;
+namespace Asherah;
 
 /// <summary>Where an application keeps its data row records, for <c>Session.Store</c> and <c>Session.Load</c>.</summary>
 /// <typeparam name="T">The data row record type the session produces.</typeparam>

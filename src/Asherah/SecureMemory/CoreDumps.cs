@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Asherah.SecureMemory.Native;
 
-namespace Asherah.SecureMemory;
+namespace Asherah;
 
 /// <summary>Process-wide control of core dumps, which could otherwise contain keys.</summary>
 public static class CoreDumps

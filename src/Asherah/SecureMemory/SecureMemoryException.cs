@@ -1,4 +1,4 @@
-namespace Asherah.SecureMemory;
+namespace Asherah;
 
 /// <summary>Secure memory could not be allocated, locked or protected.</summary>
 /// <remarks>

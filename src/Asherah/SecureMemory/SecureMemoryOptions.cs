@@ -1,4 +1,4 @@
-namespace Asherah.SecureMemory;
+namespace Asherah;
 
 /// <summary>How Asherah keeps key material in memory.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Asherah.SecureMemory;
+namespace Asherah;
 
 /// <summary>Process-wide figures for Asherah's secure memory, summed over every allocator.</summary>
 /// <remarks>

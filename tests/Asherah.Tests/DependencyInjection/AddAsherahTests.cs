@@ -1,4 +1,3 @@
-using Asherah.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,7 @@
 using Asherah.KeyManagement;
 using Asherah.Metastore;
 using Microsoft.Extensions.Time.Testing;
+using Asherah.Keys;
 
 namespace Asherah.Tests.KeyManagement;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Asherah.Kms;
 
 namespace Asherah.Tests.Kms;
 

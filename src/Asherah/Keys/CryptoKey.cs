@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Asherah.Crypto;
 using Asherah.SecureMemory;
 
-namespace Asherah.KeyManagement;
+namespace Asherah.Keys;
 
 /// <summary>
 /// A decrypted system or intermediate key: the AES-GCM engine's key state in secure memory, with its creation time and

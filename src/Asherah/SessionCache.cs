@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using Asherah.Diagnostics;
 using Asherah.Envelope;
+using Asherah.KeyManagement;
 using Microsoft.Extensions.Logging;
 
-namespace Asherah.KeyManagement;
+namespace Asherah;
 
 /// <summary>
 /// Cached per-partition envelopes (with their intermediate keys), shared by the sessions of one factory.

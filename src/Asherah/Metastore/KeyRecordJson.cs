@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Text.Json;
 using Asherah.Internal;
 
-namespace Asherah.Envelope;
+namespace Asherah.Metastore;
 
 /// <summary>Reads and writes <see cref="EnvelopeKeyRecord"/> JSON.</summary>
 /// <remarks>

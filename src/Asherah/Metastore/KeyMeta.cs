@@ -1,4 +1,4 @@
-namespace Asherah.Envelope;
+namespace Asherah;
 
 /// <summary>Identifies a key in the metastore: its id and its creation time.</summary>
 /// <param name="KeyId">The key id, for example <c>_IK_user-1_service_product</c>.</param>

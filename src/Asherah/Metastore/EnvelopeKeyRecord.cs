@@ -1,6 +1,6 @@
-using Asherah.Internal;
+using Asherah.Metastore;
 
-namespace Asherah.Envelope;
+namespace Asherah;
 
 /// <summary>
 /// An encrypted key with its metadata: the value a metastore keeps for a system or intermediate key, and the

@@ -1,4 +1,4 @@
-namespace Asherah.Internal;
+namespace Asherah.Errors;
 
 /// <summary>Builds the exceptions Asherah throws, so their messages stay consistent and never carry secrets.</summary>
 internal static class Error

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Asherah.SecureMemory;
 
-namespace Asherah.Kms;
+namespace Asherah;
 
 /// <summary>
 /// Raw key bytes held in secure memory: what a key management service encrypts, and what it returns when it decrypts.
