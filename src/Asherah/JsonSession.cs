@@ -22,15 +22,53 @@ public sealed class JsonSession : Session<JsonObject, byte[]>
     {
     }
 
-    private protected override byte[] EncryptPayload(JsonObject payload) => Envelope.Encrypt(Serialize(payload));
+    /// <inheritdoc />
+    public override byte[] Encrypt(JsonObject payload)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var utf8 = Serialize(payload);
+        try
+        {
+            return Envelope.Encrypt(utf8);
+        }
+        finally
+        {
+            Array.Clear(utf8);
+        }
+    }
 
-    private protected override JsonObject DecryptRecord(byte[] dataRowRecord) => Deserialize(Envelope.Decrypt(dataRowRecord));
+    /// <inheritdoc />
+    public override JsonObject Decrypt(byte[] dataRowRecord)
+    {
+        ArgumentNullException.ThrowIfNull(dataRowRecord);
+        return Deserialize(Envelope.Decrypt(dataRowRecord));
+    }
 
-    private protected override ValueTask<byte[]> EncryptPayloadAsync(JsonObject payload, CancellationToken cancellationToken) =>
-        Envelope.EncryptAsync(Serialize(payload), cancellationToken);
+    /// <inheritdoc />
+    public override ValueTask<byte[]> EncryptAsync(JsonObject payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        return EncryptSerializedAsync(Serialize(payload), cancellationToken);
+    }
 
-    private protected override async ValueTask<JsonObject> DecryptRecordAsync(byte[] dataRowRecord, CancellationToken cancellationToken) =>
-        Deserialize(await Envelope.DecryptAsync(dataRowRecord, cancellationToken).ConfigureAwait(false));
+    /// <inheritdoc />
+    public override async ValueTask<JsonObject> DecryptAsync(byte[] dataRowRecord, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataRowRecord);
+        return Deserialize(await Envelope.DecryptAsync(dataRowRecord, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async ValueTask<byte[]> EncryptSerializedAsync(byte[] utf8, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Envelope.EncryptAsync(utf8, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Array.Clear(utf8);
+        }
+    }
 
     private static byte[] Serialize(JsonObject payload)
     {

@@ -51,37 +51,25 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
 
     /// <summary>Encrypts a payload into a data row record.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="payload"/> is null.</exception>
-    public TDataRowRecord Encrypt(TPayload payload)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        return EncryptPayload(payload);
-    }
+    /// <exception cref="MetastoreException">The metastore failed while loading or storing a key.</exception>
+    /// <exception cref="KmsException">The key management service failed.</exception>
+    /// <exception cref="ObjectDisposedException">The session or its factory has been disposed.</exception>
+    public abstract TDataRowRecord Encrypt(TPayload payload);
 
     /// <summary>Decrypts a data row record.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="dataRowRecord"/> is null.</exception>
     /// <exception cref="DecryptionFailedException">The record is malformed, tampered with, or under another key.</exception>
     /// <exception cref="MetadataMissingException">The record belongs to another partition, or its key is not in the metastore.</exception>
-    public TPayload Decrypt(TDataRowRecord dataRowRecord)
-    {
-        ArgumentNullException.ThrowIfNull(dataRowRecord);
-        return DecryptRecord(dataRowRecord);
-    }
+    /// <exception cref="ObjectDisposedException">The session or its factory has been disposed.</exception>
+    public abstract TPayload Decrypt(TDataRowRecord dataRowRecord);
 
     /// <summary>Encrypts a payload; awaits the metastore and KMS only when keys are not cached.</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="payload"/> is null.</exception>
-    public ValueTask<TDataRowRecord> EncryptAsync(TPayload payload, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(payload);
-        return EncryptPayloadAsync(payload, cancellationToken);
-    }
+    /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    public abstract ValueTask<TDataRowRecord> EncryptAsync(TPayload payload, CancellationToken cancellationToken = default);
 
     /// <summary>Decrypts a data row record; awaits the metastore and KMS only when keys are not cached.</summary>
-    /// <exception cref="ArgumentNullException"><paramref name="dataRowRecord"/> is null.</exception>
-    public ValueTask<TPayload> DecryptAsync(TDataRowRecord dataRowRecord, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(dataRowRecord);
-        return DecryptRecordAsync(dataRowRecord, cancellationToken);
-    }
+    /// <inheritdoc cref="Decrypt(TDataRowRecord)" path="/exception" />
+    public abstract ValueTask<TPayload> DecryptAsync(TDataRowRecord dataRowRecord, CancellationToken cancellationToken = default);
 
     /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
     public TPayload? Load(string persistenceKey, Persistence<TDataRowRecord> persistence) =>
@@ -121,18 +109,6 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
         var record = await EncryptAsync(payload, cancellationToken).ConfigureAwait(false);
         await persistence.StoreAsync(persistenceKey, record, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>Encrypts a non-null payload.</summary>
-    private protected abstract TDataRowRecord EncryptPayload(TPayload payload);
-
-    /// <summary>Decrypts a non-null record.</summary>
-    private protected abstract TPayload DecryptRecord(TDataRowRecord dataRowRecord);
-
-    /// <summary>Encrypts a non-null payload.</summary>
-    private protected abstract ValueTask<TDataRowRecord> EncryptPayloadAsync(TPayload payload, CancellationToken cancellationToken);
-
-    /// <summary>Decrypts a non-null record.</summary>
-    private protected abstract ValueTask<TPayload> DecryptRecordAsync(TDataRowRecord dataRowRecord, CancellationToken cancellationToken);
 
     /// <summary>
     /// Releases the session: wipes its intermediate keys, or, when sessions are cached, hands them back to the cache.

@@ -25,7 +25,7 @@ internal static class DecryptCommand
             using var session = host.GetFactory(console.Error).GetSessionBytes(parseResult.GetValue(partition)!);
 
             // JSON allows surrounding whitespace; drop the newline `encrypt` and shells add.
-            var payload = await session.DecryptAsync(TrimWhitespace(record), cancellationToken);
+            var payload = await session.DecryptAsync(TrimWhitespace(record).ToArray(), cancellationToken);
             await console.Output.WriteAsync(payload, cancellationToken);
             return 0;
         }));

@@ -9,6 +9,7 @@ namespace Asherah.Envelope;
 /// <summary>The parts of a data row record, as slices of the input where possible.</summary>
 internal ref struct DataRowRecordView
 {
+    public long KeyCreated;
     public ReadOnlySpan<byte> WrappedKey;
     public ReadOnlySpan<byte> IntermediateKeyId;
     public long IntermediateKeyCreated;
@@ -33,12 +34,12 @@ internal static class DataRowRecordReader
     {
         view = default;
         var rest = json;
-        if (!Skip(ref rest, DataRowRecordFormat.Head) || !SkipInteger(ref rest, out _)
+        if (!Skip(ref rest, DataRowRecordFormat.Head) || !SkipInteger(ref rest, out view.KeyCreated)
             || !Skip(ref rest, DataRowRecordFormat.KeyField) || !TakeBase64(ref rest, out view.WrappedKey)
-            || !Skip(ref rest, "\",\"ParentKeyMeta\":{\"KeyId\":\""u8) || !Skip(ref rest, keyId)
-            || !Skip(ref rest, "\",\"Created\":"u8) || !SkipInteger(ref rest, out view.IntermediateKeyCreated)
-            || !Skip(ref rest, "}},\"Data\":\""u8) || !TakeBase64(ref rest, out view.Data)
-            || !Skip(ref rest, "\"}"u8) || !rest.IsEmpty || !UnixTime.IsRepresentable(view.IntermediateKeyCreated))
+            || !Skip(ref rest, DataRowRecordFormat.ParentKeyIdField) || !Skip(ref rest, keyId)
+            || !Skip(ref rest, DataRowRecordFormat.ParentCreatedField) || !SkipInteger(ref rest, out view.IntermediateKeyCreated)
+            || !Skip(ref rest, DataRowRecordFormat.DataField) || !TakeBase64(ref rest, out view.Data)
+            || !Skip(ref rest, DataRowRecordFormat.End) || !rest.IsEmpty || !UnixTime.IsRepresentable(view.IntermediateKeyCreated))
         {
             view = default;
             return false;
@@ -148,6 +149,11 @@ internal static class DataRowRecordReader
             if (reader.ValueTextEquals("Created"u8))
             {
                 Expect(ref reader, JsonTokenType.Number);
+                if (!reader.TryGetInt64(out view.KeyCreated))
+                {
+                    throw Error.MalformedDataRowRecord();
+                }
+
                 haveCreated = true;
             }
             else if (reader.ValueTextEquals("Key"u8))

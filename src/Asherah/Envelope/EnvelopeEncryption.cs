@@ -1,5 +1,5 @@
-using System.Buffers.Text;
 using System.Buffers;
+using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Asherah.Crypto;
@@ -50,119 +50,72 @@ internal sealed class EnvelopeEncryption : IDisposable
 
     /// <summary>Largest record a payload of <paramref name="payloadLength"/> bytes can produce.</summary>
     public int GetMaxEncryptedLength(int payloadLength) =>
-        DataRowRecordFormat.MaxLength(payloadLength, _partition.IntermediateKeyId);
+        DataRowRecordFormat.MaxLength(SealedLength(payloadLength), _partition.IntermediateKeyId);
 
     public byte[] Encrypt(ReadOnlySpan<byte> payload)
     {
         var now = _context.Time.GetUtcNow();
-        var ik = _keys.TryGetForWrite(now) ?? Wait(_keys.GetForWriteAsync(CancellationToken.None));
-        try
-        {
-            return EncryptWith(ik, payload, now.ToUnixTimeSeconds());
-        }
-        finally
-        {
-            ik.Release();
-        }
+        using var ik = LeaseForWrite(now);
+        return EncryptWith(ik.Key, payload, now.ToUnixTimeSeconds());
     }
 
     public async ValueTask<byte[]> EncryptAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         var now = _context.Time.GetUtcNow();
-        var ik = _keys.TryGetForWrite(now) ?? await _keys.GetForWriteAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return EncryptWith(ik, payload.Span, now.ToUnixTimeSeconds());
-        }
-        finally
-        {
-            ik.Release();
-        }
+        using var ik = new KeyLease(_keys.TryGetForWrite(now) ?? await _keys.GetForWriteAsync(cancellationToken).ConfigureAwait(false));
+        return EncryptWith(ik.Key, payload.Span, now.ToUnixTimeSeconds());
     }
 
     public bool TryEncrypt(ReadOnlySpan<byte> payload, Span<byte> destination, out int bytesWritten)
     {
         var now = _context.Time.GetUtcNow();
-        var ik = _keys.TryGetForWrite(now) ?? Wait(_keys.GetForWriteAsync(CancellationToken.None));
-        try
+        using var ik = LeaseForWrite(now);
+        long drkCreated = now.ToUnixTimeSeconds();
+        var tail = TailFor(ik.Key);
+        if (destination.Length < DataRowRecordFormat.Length(SealedLength(payload.Length), drkCreated, tail.Length))
         {
-            long drkCreated = now.ToUnixTimeSeconds();
-            var tail = TailFor(ik);
-            int length = DataRowRecordFormat.Length(payload.Length, drkCreated, tail.Length);
-            if (destination.Length < length)
-            {
-                bytesWritten = 0;
-                return false;
-            }
+            bytesWritten = 0;
+            return false;
+        }
 
-            bytesWritten = Write(ik, tail, payload, drkCreated, destination);
-            return true;
-        }
-        finally
-        {
-            ik.Release();
-        }
+        bytesWritten = Write(ik.Key, tail, payload, drkCreated, destination);
+        return true;
     }
 
     public byte[] Decrypt(ReadOnlySpan<byte> drr)
     {
         var view = Parse(drr);
-        var ik = TryGetForRead(ref view) ?? Wait(GetForReadAsync(view.IntermediateKeyId.ToArray(), view.IntermediateKeyCreated, CancellationToken.None));
-        try
-        {
-            return DecryptWith(ik, view);
-        }
-        finally
-        {
-            ik.Release();
-        }
+        using var ik = LeaseForRead(ref view);
+        return DecryptWith(ik.Key, view);
     }
 
     public ValueTask<byte[]> DecryptAsync(ReadOnlyMemory<byte> drr, CancellationToken cancellationToken)
     {
         // Warm caches: parse once and finish synchronously; otherwise await the key, then parse again.
         var view = Parse(drr.Span);
-        var ik = TryGetForRead(ref view);
-        if (ik is null)
+        var cached = TryGetForRead(ref view);
+        if (cached is null)
         {
             return DecryptSlowAsync(drr, view.IntermediateKeyId.ToArray(), view.IntermediateKeyCreated, cancellationToken);
         }
 
-        try
-        {
-            return ValueTask.FromResult(DecryptWith(ik, view));
-        }
-        finally
-        {
-            ik.Release();
-        }
+        using var ik = new KeyLease(cached);
+        return ValueTask.FromResult(DecryptWith(ik.Key, view));
     }
 
     public bool TryDecrypt(ReadOnlySpan<byte> drr, Span<byte> destination, out int bytesWritten)
     {
         var view = Parse(drr);
-        int length = DataRowRecordFormat.DecodedLength(view.Data) - AeadBlob.Overhead;
-        if (length < 0)
-        {
-            throw Error.DecryptionFailed();
-        }
-
+        int length = PlaintextLength(view);
         if (destination.Length < length)
         {
             bytesWritten = 0;
             return false;
         }
 
-        var ik = TryGetForRead(ref view) ?? Wait(GetForReadAsync(view.IntermediateKeyId.ToArray(), view.IntermediateKeyCreated, CancellationToken.None));
-        try
-        {
-            bytesWritten = Open(ik, view, destination[..length]);
-            return true;
-        }
-        finally
-        {
-            ik.Release();
-        }
+        using var ik = LeaseForRead(ref view);
+        bytesWritten = Open(ik.Key, view, destination[..length]);
+        return true;
     }
 
     public void Dispose()
@@ -171,25 +124,35 @@ internal sealed class EnvelopeEncryption : IDisposable
         _keys.Dispose();
     }
 
+    /// <summary>Bytes of the sealed payload: the payload and the AEAD overhead.</summary>
+    /// <exception cref="OverflowException">The payload is too large for a record.</exception>
+    private static int SealedLength(int payloadLength) => checked(payloadLength + AeadBlob.Overhead);
+
+    /// <summary>Bytes of the plaintext behind a record's data; a malformed length fails like any other bad record.</summary>
+    private static int PlaintextLength(DataRowRecordView view)
+    {
+        int length = DataRowRecordFormat.DecodedLength(view.Data) - AeadBlob.Overhead;
+        return length >= 0 ? length : throw Error.DecryptionFailed();
+    }
+
     /// <summary>The compact layout of our own partition without a JSON reader; anything else through the reader.</summary>
     private DataRowRecordView Parse(ReadOnlySpan<byte> drr) =>
         DataRowRecordReader.TryParseCompact(drr, _partition.IntermediateKeyIdUtf8, out var view) ? view : DataRowRecordReader.Parse(drr);
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static T Wait<T>(ValueTask<T> pending) =>
-        pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+    /// <summary>The intermediate key for a write: cached, or loaded for a synchronous caller.</summary>
+    private KeyLease LeaseForWrite(DateTimeOffset now) =>
+        new(_keys.TryGetForWrite(now) ?? SyncOverAsync.Run(_keys, static keys => keys.GetForWriteAsync(CancellationToken.None)));
+
+    /// <summary>The intermediate key of a record: cached, or loaded for a synchronous caller.</summary>
+    private KeyLease LeaseForRead(ref DataRowRecordView view) =>
+        new(TryGetForRead(ref view) ?? SyncOverAsync.Run(
+            (Self: this, KeyId: view.IntermediateKeyId.ToArray(), Created: view.IntermediateKeyCreated),
+            static s => s.Self.GetForReadAsync(s.KeyId, s.Created, CancellationToken.None)));
 
     private async ValueTask<byte[]> DecryptSlowAsync(ReadOnlyMemory<byte> drr, byte[] keyId, long created, CancellationToken cancellationToken)
     {
-        var ik = await GetForReadAsync(keyId, created, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return DecryptWith(ik, Parse(drr.Span));
-        }
-        finally
-        {
-            ik.Release();
-        }
+        using var ik = new KeyLease(await GetForReadAsync(keyId, created, cancellationToken).ConfigureAwait(false));
+        return DecryptWith(ik.Key, Parse(drr.Span));
     }
 
     /// <summary>Checks the record belongs to this partition; returns a fresh cached key or null.</summary>
@@ -197,7 +160,7 @@ internal sealed class EnvelopeEncryption : IDisposable
     {
         if (!view.HasParentKeyMeta)
         {
-            throw Error.ForeignPartition();
+            throw Error.MalformedDataRowRecord();
         }
 
         if (!_partition.IsValidIntermediateKeyId(view.IntermediateKeyId))
@@ -226,46 +189,27 @@ internal sealed class EnvelopeEncryption : IDisposable
     private byte[] EncryptWith(CryptoKey ik, ReadOnlySpan<byte> payload, long drkCreated)
     {
         var tail = TailFor(ik);
-        var record = GC.AllocateUninitializedArray<byte>(DataRowRecordFormat.Length(payload.Length, drkCreated, tail.Length));
+        var record = GC.AllocateUninitializedArray<byte>(DataRowRecordFormat.Length(SealedLength(payload.Length), drkCreated, tail.Length));
         Write(ik, tail, payload, drkCreated, record);
         _context.Metrics.Encryptions.Add(1);
         return record;
     }
 
+    /// <summary>Seals the payload under a fresh data row key, wraps that key with the intermediate key, writes the record.</summary>
     [SkipLocalsInit]
     private int Write(CryptoKey ik, byte[] tail, ReadOnlySpan<byte> payload, long drkCreated, Span<byte> destination)
     {
         Span<byte> drk = stackalloc byte[AesGcmEngine.KeySize];
-        Span<byte> wrapped = stackalloc byte[AesGcmEngine.KeySize + AeadBlob.Overhead];
+        Span<byte> wrapped = stackalloc byte[DataRowRecordFormat.WrappedKeyLength];
+        using var sealedPayload = new ScratchBuffer(stackalloc byte[StackLimit], SealedLength(payload.Length));
         try
         {
             CryptoKey.GenerateRawKey(drk);
             ik.Seal(drk, wrapped);
 
-            int n = JsonText.WriteAscii(DataRowRecordFormat.Head, destination);
-            n += JsonText.WriteInt64(drkCreated, destination[n..]);
-            n += JsonText.WriteAscii(DataRowRecordFormat.KeyField, destination[n..]);
-            Base64.EncodeToUtf8(wrapped, destination[n..], out _, out int keyChars);
-            n += keyChars;
-            n += JsonText.WriteAscii(tail, destination[n..]);
-
-            // Seal into a scratch buffer, then base64-encode into the record (the in-place encoder is not vectorised).
-            int blobLength = payload.Length + AeadBlob.Overhead;
-            byte[]? rented = null;
-            Span<byte> blob = blobLength <= StackLimit
-                ? stackalloc byte[StackLimit]
-                : (rented = ArrayPool<byte>.Shared.Rent(blobLength));
-            blob = blob[..blobLength];
-            AeadBlob.SealWithRawKey(_context.Engine, drk, payload, blob);
-            Base64.EncodeToUtf8(blob, destination[n..], out _, out int dataChars);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-
-            n += dataChars;
-            n += JsonText.WriteAscii(DataRowRecordFormat.End, destination[n..]);
-            return n;
+            // Seal into scratch, then base64-encode into the record (the in-place encoder is not vectorised).
+            AeadBlob.SealWithRawKey(_context.Engine, drk, payload, sealedPayload.Span);
+            return DataRowRecordFormat.Write(destination, drkCreated, wrapped, tail, sealedPayload.Span);
         }
         finally
         {
@@ -275,22 +219,17 @@ internal sealed class EnvelopeEncryption : IDisposable
 
     private byte[] DecryptWith(CryptoKey ik, DataRowRecordView view)
     {
-        int length = DataRowRecordFormat.DecodedLength(view.Data) - AeadBlob.Overhead;
-        if (length < 0)
-        {
-            throw Error.DecryptionFailed();
-        }
-
-        var plaintext = GC.AllocateUninitializedArray<byte>(length);
+        var plaintext = GC.AllocateUninitializedArray<byte>(PlaintextLength(view));
         Open(ik, view, plaintext);
         _context.Metrics.Decryptions.Add(1);
         return plaintext;
     }
 
+    /// <summary>Unwraps the data row key with the intermediate key and opens the data into <paramref name="plaintext"/>.</summary>
     [SkipLocalsInit]
     private int Open(CryptoKey ik, DataRowRecordView view, Span<byte> plaintext)
     {
-        Span<byte> wrapped = stackalloc byte[AesGcmEngine.KeySize + AeadBlob.Overhead];
+        Span<byte> wrapped = stackalloc byte[DataRowRecordFormat.WrappedKeyLength];
         if (view.WrappedKey.Length != DataRowRecordFormat.WrappedKeyBase64Length
             || Base64.DecodeFromUtf8(view.WrappedKey, wrapped, out _, out int wrappedLength) != OperationStatus.Done
             || wrappedLength != wrapped.Length)
@@ -298,21 +237,16 @@ internal sealed class EnvelopeEncryption : IDisposable
             throw Error.DecryptionFailed();
         }
 
-        int blobLength = plaintext.Length + AeadBlob.Overhead;
-        byte[]? rented = null;
-        Span<byte> blob = blobLength <= StackLimit
-            ? stackalloc byte[StackLimit]
-            : (rented = ArrayPool<byte>.Shared.Rent(blobLength));
-        blob = blob[..blobLength];
+        using var sealedPayload = new ScratchBuffer(stackalloc byte[StackLimit], plaintext.Length + AeadBlob.Overhead);
         Span<byte> drk = stackalloc byte[AesGcmEngine.KeySize];
         try
         {
-            if (Base64.DecodeFromUtf8(view.Data, blob, out _, out int decoded) != OperationStatus.Done || decoded != blobLength)
+            if (Base64.DecodeFromUtf8(view.Data, sealedPayload.Span, out _, out int decoded) != OperationStatus.Done || decoded != sealedPayload.Span.Length)
             {
                 throw Error.DecryptionFailed();
             }
 
-            if (!ik.TryOpen(wrapped, drk) || !AeadBlob.TryOpenWithRawKey(_context.Engine, drk, blob, plaintext))
+            if (!ik.TryOpen(wrapped, drk) || !AeadBlob.TryOpenWithRawKey(_context.Engine, drk, sealedPayload.Span, plaintext))
             {
                 throw Error.DecryptionFailed();
             }
@@ -322,10 +256,6 @@ internal sealed class EnvelopeEncryption : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(drk);
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
         }
     }
 
