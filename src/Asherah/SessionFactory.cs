@@ -47,8 +47,8 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
     /// <summary>The id of this factory's system key (<c>_SK_{service}_{product}[_{suffix}]</c>).</summary>
     public string SystemKeyId => _systemKeys.KeyId;
 
-    /// <summary>The AES-GCM engine in use ("intrinsics" or "platform").</summary>
-    public string AesGcmEngineName => _context.Engine.Name;
+    /// <summary>The AES-256-GCM engine in use: <see cref="AesGcmEngineKind.Intrinsics"/> or <see cref="AesGcmEngineKind.Platform"/> (never <see cref="AesGcmEngineKind.Auto"/>).</summary>
+    public AesGcmEngineKind AesGcmEngine => _context.Engine.Kind;
 
     internal bool IsDisposed => _disposed;
 

@@ -20,7 +20,7 @@ public sealed class SessionFactoryBuilder
     private IMetastore? _metastore;
     private CryptoPolicy? _policy;
     private IKeyManagementService? _kms;
-    private IDisposable? _ownedKms;
+    private string? _staticMasterKey;
     private ILogger? _logger;
     private TimeProvider _time = TimeProvider.System;
     private IMeterFactory? _meterFactory;
@@ -69,21 +69,25 @@ public sealed class SessionFactoryBuilder
     public SessionFactoryBuilder WithKeyManagementService(IKeyManagementService kms)
     {
         ArgumentNullException.ThrowIfNull(kms);
-        _ownedKms?.Dispose();
-        _ownedKms = null;
         _kms = kms;
+        _staticMasterKey = null;
         return this;
     }
 
     /// <summary>
-    /// Uses a <see cref="StaticKeyManagementService"/> over <paramref name="masterKey"/> (exactly 32 UTF-8 bytes), owned
-    /// and disposed by the factory. Development and tests only.
+    /// Uses a <see cref="StaticKeyManagementService"/> over <paramref name="masterKey"/> (exactly 32 UTF-8 bytes).
+    /// Development and tests only.
     /// </summary>
+    /// <remarks>
+    /// Each <see cref="Build"/> creates the service on the factory's AES-GCM engine and secure memory (so the order of the
+    /// <c>With</c> calls does not matter), and the factory disposes it.
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="masterKey"/> is not exactly 32 bytes in UTF-8.</exception>
     public SessionFactoryBuilder WithStaticKeyManagementService(string masterKey)
     {
-        var kms = new StaticKeyManagementService(masterKey, _engine);
-        WithKeyManagementService(kms);
-        _ownedKms = kms;
+        StaticKeyManagementService.Validate(masterKey, nameof(masterKey));
+        _staticMasterKey = masterKey;
+        _kms = null;
         return this;
     }
 
@@ -139,24 +143,31 @@ public sealed class SessionFactoryBuilder
         return this;
     }
 
-    /// <summary>Builds the factory.</summary>
+    /// <summary>Builds the factory. Each call builds a new, independent factory.</summary>
     /// <exception cref="InvalidOperationException">A required part is missing.</exception>
+    /// <exception cref="SecureMemoryException">Secure memory could not be set up (for example the memory-lock limit).</exception>
     public SessionFactory Build()
     {
         var metastore = _metastore ?? throw new InvalidOperationException("A metastore is required: call WithMetastore or WithInMemoryMetastore.");
         var policy = _policy ?? throw new InvalidOperationException("A crypto policy is required: call WithCryptoPolicy or WithNeverExpiredCryptoPolicy.");
-        var kms = _kms ?? throw new InvalidOperationException("A key management service is required: call WithKeyManagementService or WithStaticKeyManagementService.");
-        var owned = _ownedKms;
-        _ownedKms = null;
+        if (_kms is null && _staticMasterKey is null)
+        {
+            throw new InvalidOperationException("A key management service is required: call WithKeyManagementService or WithStaticKeyManagementService.");
+        }
+
+        // Parts the factory owns are made here, from the final settings, whatever order the With calls came in.
+        var engine = AesGcmEngines.Select(_engine);
+        var allocator = new KeyMaterialAllocator(SecureAllocators.Create(_secureMemory, _logger));
+        var ownedKms = _staticMasterKey is null ? null : StaticKeyManagementService.Create(_staticMasterKey, engine, allocator);
         var context = new KeyContext(
             metastore,
-            kms,
+            _kms ?? ownedKms!,
             policy,
-            AesGcmEngines.Select(_engine),
-            SecureAllocators.Create(_secureMemory, _logger),
+            engine,
+            allocator,
             _time,
             _logger ?? NullLogger.Instance,
             new AsherahMetrics(_meterFactory));
-        return new SessionFactory(_productId, _serviceId, context, owned);
+        return new SessionFactory(_productId, _serviceId, context, ownedKms);
     }
 }

@@ -64,7 +64,7 @@ internal static class BenchCommand
             await using (var writer = new Utf8JsonWriter(console.Output))
             {
                 writer.WriteStartObject();
-                writer.WriteString("engine", factory.AesGcmEngineName);
+                writer.WriteString("engine", factory.AesGcmEngine.ToString().ToLowerInvariant());
                 foreach (var (size, payload, record) in operations)
                 {
                     cancellationToken.ThrowIfCancellationRequested();

@@ -67,7 +67,7 @@ internal static class DiagMemoryCommand
                 writer.WriteNumber("secure_memory_locked_bytes", SecureMemoryStatistics.LockedBytes);
                 writer.WriteNumber("secure_memory_unlocked_bytes", SecureMemoryStatistics.UnlockedBytes);
                 writer.WriteNumber("secure_memory_buffers", SecureMemoryStatistics.AllocatedBuffers);
-                writer.WriteString("aes_gcm_engine", factory.AesGcmEngineName);
+                writer.WriteString("aes_gcm_engine", factory.AesGcmEngine.ToString().ToLowerInvariant());
                 writer.WriteBoolean("strict", options.StrictProtection);
                 writer.WriteEndObject();
             }

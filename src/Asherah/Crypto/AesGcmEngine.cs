@@ -23,6 +23,9 @@ internal abstract class AesGcmEngine
     /// <summary>The engine's name, for diagnostics and benchmarks.</summary>
     public abstract string Name { get; }
 
+    /// <summary>Which kind this engine is.</summary>
+    public abstract AesGcmEngineKind Kind { get; }
+
     /// <summary>Bytes of per-key state this engine needs.</summary>
     public abstract int KeyStateSize { get; }
 

@@ -62,6 +62,8 @@ internal sealed class IntrinsicsAesGcmEngine : AesGcmEngine
 
     public override string Name => "intrinsics";
 
+    public override AesGcmEngineKind Kind => AesGcmEngineKind.Intrinsics;
+
     public override int KeyStateSize => StateSize;
 
     public override void InitializeKeyState(ReadOnlySpan<byte> key, Span<byte> keyState)

@@ -22,6 +22,8 @@ internal sealed class PlatformAesGcmEngine : AesGcmEngine
 
     public override string Name => "platform";
 
+    public override AesGcmEngineKind Kind => AesGcmEngineKind.Platform;
+
     public override int KeyStateSize => KeySize;
 
     public override void InitializeKeyState(ReadOnlySpan<byte> key, Span<byte> keyState)

@@ -39,8 +39,16 @@ public static class AsherahServiceCollectionExtensions
                 .WithCryptoPolicy(options.CryptoPolicy)
                 .WithAesGcmEngine(options.AesGcmEngine)
                 .WithSecureMemory(options.SecureMemory)
-                .WithKeyManagementService(sp.GetService<IKeyManagementService>() ?? throw new InvalidOperationException("Register a key management service: call UseKeyManagementService or UseStaticKeyManagementService on the Asherah builder."))
                 .WithTimeProvider(sp.GetService<TimeProvider>() ?? TimeProvider.System);
+            if (sp.GetService<StaticMasterKey>() is { } staticKey)
+            {
+                builder.WithStaticKeyManagementService(staticKey.Value);
+            }
+            else
+            {
+                builder.WithKeyManagementService(sp.GetService<IKeyManagementService>() ?? throw new InvalidOperationException("Register a key management service: call UseKeyManagementService or UseStaticKeyManagementService on the Asherah builder."));
+            }
+
             if (sp.GetService<ILoggerFactory>() is { } loggerFactory)
             {
                 builder.WithLoggerFactory(loggerFactory);
@@ -72,16 +80,28 @@ public static class AsherahServiceCollectionExtensions
     public static IAsherahBuilder UseKeyManagementService(this IAsherahBuilder builder, Func<IServiceProvider, IKeyManagementService> factory)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.RemoveAll<StaticMasterKey>();
         builder.Services.Replace(ServiceDescriptor.Singleton(factory));
         return builder;
     }
 
-    /// <summary>Uses a <see cref="StaticKeyManagementService"/> over a 32-byte master key (development and tests only).</summary>
+    /// <summary>
+    /// Uses a <see cref="StaticKeyManagementService"/> over a 32-byte master key (development and tests only), created by
+    /// the factory on its own AES-GCM engine and secure memory and disposed with it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="masterKey"/> is not exactly 32 bytes in UTF-8.</exception>
     public static IAsherahBuilder UseStaticKeyManagementService(this IAsherahBuilder builder, string masterKey)
     {
-        ArgumentNullException.ThrowIfNull(masterKey);
-        return builder.UseKeyManagementService(_ => new StaticKeyManagementService(masterKey));
+        ArgumentNullException.ThrowIfNull(builder);
+        StaticKeyManagementService.Validate(masterKey, nameof(masterKey));
+        builder.Services.RemoveAll<IKeyManagementService>();
+        builder.Services.Replace(ServiceDescriptor.Singleton(new StaticMasterKey(masterKey)));
+        return builder;
     }
+
+    /// <summary>The static master key chosen with <see cref="UseStaticKeyManagementService"/>.</summary>
+    private sealed record StaticMasterKey(string Value);
 
     private sealed class AsherahBuilder(IServiceCollection services) : IAsherahBuilder
     {

@@ -12,7 +12,7 @@ internal sealed class KeyContext(
     IKeyManagementService kms,
     CryptoPolicy policy,
     AesGcmEngine engine,
-    SecureAllocator allocator,
+    KeyMaterialAllocator keyAllocator,
     TimeProvider time,
     ILogger logger,
     AsherahMetrics metrics)
@@ -25,7 +25,11 @@ internal sealed class KeyContext(
 
     public AesGcmEngine Engine { get; } = engine;
 
-    public SecureAllocator Allocator { get; } = allocator;
+    /// <summary>Secure memory for key material handed to and returned by the KMS.</summary>
+    public KeyMaterialAllocator KeyAllocator { get; } = keyAllocator;
+
+    /// <summary>Secure memory for cached keys.</summary>
+    public SecureAllocator Allocator { get; } = keyAllocator.Allocator;
 
     public TimeProvider Time { get; } = time;
 

@@ -16,7 +16,7 @@ internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
         KeyMaterial material;
         try
         {
-            material = await Context.Kms.DecryptKeyAsync(record.EncryptedKey, cancellationToken).ConfigureAwait(false);
+            material = await Context.Kms.DecryptKeyAsync(record.EncryptedKey, Context.KeyAllocator, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
         {
@@ -56,7 +56,7 @@ internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
         try
         {
             CryptoKey.GenerateRawKey(raw);
-            return KeyMaterial.Create(raw, context.Allocator);
+            return context.KeyAllocator.Create(raw);
         }
         finally
         {

@@ -42,6 +42,10 @@ internal sealed class CryptoKey
     }
 
     /// <summary>Whether the memory has been freed (for tests).</summary>
+    /// <summary>The engine this key's state is for.</summary>
+    internal AesGcmEngine Engine => _engine;
+
+    /// <summary>Whether the memory has been freed (for tests).</summary>
     internal bool IsFreed => _state.IsFreed;
 
     /// <summary>The secure buffer holding the key state (for tests that inspect wiping).</summary>

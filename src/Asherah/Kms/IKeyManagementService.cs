@@ -5,7 +5,11 @@ namespace Asherah;
 /// </summary>
 /// <remarks>
 /// The output of <see cref="EncryptKeyAsync"/> is stored base64-encoded as the system key record's <c>Key</c>, so its
-/// format is part of the compatibility contract for each implementation.
+/// format is part of the compatibility contract for each implementation. Seal and open with <see cref="AeadKey"/> where
+/// the format is Asherah's AEAD blob, and return decrypted keys as <see cref="KeyMaterial"/> from the allocator the
+/// caller passes, so that decrypted keys never sit in managed arrays and follow the factory's secure-memory options.
+/// Implementations are thread-safe. Exceptions other than <see cref="AsherahException"/> and
+/// <see cref="OperationCanceledException"/> are wrapped by the caller in <see cref="KmsException"/>.
 /// </remarks>
 public interface IKeyManagementService
 {
@@ -13,7 +17,7 @@ public interface IKeyManagementService
     /// <exception cref="KmsException">The service failed.</exception>
     ValueTask<byte[]> EncryptKeyAsync(KeyMaterial key, CancellationToken cancellationToken = default);
 
-    /// <summary>Decrypts a system key; the caller owns (and disposes) the result.</summary>
+    /// <summary>Decrypts a system key into secure memory from <paramref name="allocator"/>; the caller owns (and disposes) the result.</summary>
     /// <exception cref="KmsException">The service failed, or the ciphertext does not decrypt under the master key.</exception>
-    ValueTask<KeyMaterial> DecryptKeyAsync(ReadOnlyMemory<byte> encryptedKey, CancellationToken cancellationToken = default);
+    ValueTask<KeyMaterial> DecryptKeyAsync(ReadOnlyMemory<byte> encryptedKey, KeyMaterialAllocator allocator, CancellationToken cancellationToken = default);
 }

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Asherah.Crypto;
-using Asherah.Keys;
-using Asherah.SecureMemory;
 
 namespace Asherah;
 
@@ -13,27 +11,23 @@ namespace Asherah;
 /// <remarks>
 /// <code>
 /// master-key := utf8(configured string)            ; exactly 32 bytes, used directly as the AES-256 key (no KDF)
-/// sk-record.Key := b64(aead(sk, master-key))       ; 60 bytes
+/// sk-record.Key := b64(aead(sk, master-key))       ; 60 bytes, the AeadKey blob
 /// </code>
 /// Canonical Go also requires 32 bytes; canonical C# and Java accept 16 or 24 and silently use AES-128/192, which no
-/// other implementation reads, so this class refuses them.
+/// other implementation reads, so this class refuses them. The master key lives in secure memory from the allocator
+/// given to the constructor (<see cref="KeyMaterialAllocator.Default"/> when none is); a factory that builds the
+/// service itself (<see cref="SessionFactoryBuilder.WithStaticKeyManagementService"/>) uses its own.
 /// </remarks>
 public sealed class StaticKeyManagementService : IKeyManagementService, IDisposable
 {
-    private readonly CryptoKey _masterKey;
-    private readonly SecureAllocator _allocator;
+    private const string DecryptFailed = "The encrypted system key could not be decrypted with the static master key.";
+
+    private readonly AeadKey _masterKey;
 
     /// <summary>Creates the service from the master key string.</summary>
     /// <exception cref="ArgumentException">The string is not exactly 32 bytes in UTF-8.</exception>
-    public StaticKeyManagementService(string masterKey)
-        : this(masterKey, AesGcmEngineKind.Auto)
-    {
-    }
-
-    /// <summary>Creates the service from the master key string with a chosen AES-GCM engine.</summary>
-    /// <exception cref="ArgumentException">The string is not exactly 32 bytes in UTF-8.</exception>
-    public StaticKeyManagementService(string masterKey, AesGcmEngineKind engine)
-        : this(EncodeAndCreate(masterKey, engine))
+    public StaticKeyManagementService(string masterKey, KeyMaterialAllocator? allocator = null)
+        : this(FromString(masterKey, AesGcmEngines.Select(AesGcmEngineKind.Auto), allocator ?? KeyMaterialAllocator.Default))
     {
     }
 
@@ -42,104 +36,73 @@ public sealed class StaticKeyManagementService : IKeyManagementService, IDisposa
     /// so the key never has to exist as a managed string.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="masterKey"/> is not exactly 32 bytes.</exception>
-    public StaticKeyManagementService(ReadOnlySpan<byte> masterKey, AesGcmEngineKind engine = AesGcmEngineKind.Auto)
-        : this(CreateMasterKey(masterKey, engine))
+    public StaticKeyManagementService(ReadOnlySpan<byte> masterKey, KeyMaterialAllocator? allocator = null)
+        : this(FromBytes(masterKey, AesGcmEngines.Select(AesGcmEngineKind.Auto), allocator ?? KeyMaterialAllocator.Default))
     {
     }
 
-    private StaticKeyManagementService(CryptoKey masterKey)
-    {
-        _allocator = SecureAllocators.Default;
-        _masterKey = masterKey;
-    }
+    private StaticKeyManagementService(AeadKey masterKey) => _masterKey = masterKey;
 
-    private static CryptoKey EncodeAndCreate(string masterKey, AesGcmEngineKind engine)
+    /// <summary>The master key (for tests).</summary>
+    internal AeadKey MasterKey => _masterKey;
+
+    /// <summary>The service a factory builds for itself, on its own engine and secure memory.</summary>
+    internal static StaticKeyManagementService Create(string masterKey, AesGcmEngine engine, KeyMaterialAllocator allocator) =>
+        new(FromString(masterKey, engine, allocator));
+
+    /// <summary>Checks a master key string without keeping it.</summary>
+    /// <exception cref="ArgumentException">The string is not exactly 32 bytes in UTF-8.</exception>
+    internal static void Validate(string masterKey, string paramName)
     {
-        ArgumentNullException.ThrowIfNull(masterKey);
+        ArgumentNullException.ThrowIfNull(masterKey, paramName);
         int length = Encoding.UTF8.GetByteCount(masterKey);
-        if (length != AesGcmEngine.KeySize)
+        if (length != AeadKey.KeySize)
         {
-            throw new ArgumentException($"The static master key must be exactly 32 bytes in UTF-8; it is {length}.", nameof(masterKey));
+            throw new ArgumentException($"The static master key must be exactly 32 bytes in UTF-8; it is {length}.", paramName);
         }
-
-        Span<byte> raw = stackalloc byte[AesGcmEngine.KeySize];
-        try
-        {
-            Encoding.UTF8.GetBytes(masterKey, raw);
-            return CreateMasterKey(raw, engine);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(raw);
-        }
-    }
-
-    private static CryptoKey CreateMasterKey(ReadOnlySpan<byte> masterKey, AesGcmEngineKind engine)
-    {
-        if (masterKey.Length != AesGcmEngine.KeySize)
-        {
-            throw new ArgumentException($"The static master key must be exactly 32 bytes; it is {masterKey.Length}.", nameof(masterKey));
-        }
-
-        return CryptoKey.FromRawKey(AesGcmEngines.Select(engine), SecureAllocators.Default, masterKey, created: 0, revoked: false);
     }
 
     /// <inheritdoc />
     public ValueTask<byte[]> EncryptKeyAsync(KeyMaterial key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Span<byte> raw = stackalloc byte[key.Length];
-        var blob = new byte[key.Length + AeadBlob.Overhead];
-        AcquireMasterKey();
-        try
-        {
-            key.CopyTo(raw);
-            _masterKey.Seal(raw, blob);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(raw);
-            _masterKey.Release();
-        }
-
-        return ValueTask.FromResult(blob);
+        return ValueTask.FromResult(_masterKey.Seal(key));
     }
 
     /// <inheritdoc />
-    public ValueTask<KeyMaterial> DecryptKeyAsync(ReadOnlyMemory<byte> encryptedKey, CancellationToken cancellationToken = default)
+    public ValueTask<KeyMaterial> DecryptKeyAsync(ReadOnlyMemory<byte> encryptedKey, KeyMaterialAllocator allocator, CancellationToken cancellationToken = default)
     {
-        int length = encryptedKey.Length - AeadBlob.Overhead;
-        if (length <= 0 || length > 64)
-        {
-            throw new KmsException("The encrypted system key could not be decrypted with the static master key.");
-        }
+        ArgumentNullException.ThrowIfNull(allocator);
+        return _masterKey.TryOpenKey(encryptedKey.Span, allocator, out var key)
+            ? ValueTask.FromResult(key)
+            : throw new KmsException(DecryptFailed);
+    }
 
-        Span<byte> raw = stackalloc byte[length];
-        AcquireMasterKey();
+    /// <summary>Wipes the master key.</summary>
+    public void Dispose() => _masterKey.Dispose();
+
+    private static AeadKey FromString(string masterKey, AesGcmEngine engine, KeyMaterialAllocator allocator)
+    {
+        Validate(masterKey, nameof(masterKey));
+        Span<byte> raw = stackalloc byte[AeadKey.KeySize];
         try
         {
-            if (!_masterKey.TryOpen(encryptedKey.Span, raw))
-            {
-                throw new KmsException("The encrypted system key could not be decrypted with the static master key.");
-            }
-
-            return ValueTask.FromResult(KeyMaterial.Create(raw, _allocator));
+            Encoding.UTF8.GetBytes(masterKey, raw);
+            return AeadKey.Create(raw, engine, allocator);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(raw);
-            _masterKey.Release();
         }
     }
 
-    /// <summary>Wipes the master key.</summary>
-    public void Dispose() => _masterKey.ReleaseOwner();
-
-    private void AcquireMasterKey()
+    private static AeadKey FromBytes(ReadOnlySpan<byte> masterKey, AesGcmEngine engine, KeyMaterialAllocator allocator)
     {
-        if (!_masterKey.TryAcquire())
+        if (masterKey.Length != AeadKey.KeySize)
         {
-            throw new ObjectDisposedException(nameof(StaticKeyManagementService));
+            throw new ArgumentException($"The static master key must be exactly 32 bytes; it is {masterKey.Length}.", nameof(masterKey));
         }
+
+        return AeadKey.Create(masterKey, engine, allocator);
     }
 }

@@ -45,4 +45,41 @@ public class AddAsherahTests
         var e = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<SessionFactory>());
         Assert.Contains("UseMetastore", e.Message);
     }
+
+    [Fact]
+    public void AddAsherah_HonoursTheEngineOption_ForTheFactoryAndItsStaticKms()
+    {
+        var services = new ServiceCollection();
+        services.AddAsherah(o => { o.ProductId = "p"; o.ServiceId = "s"; o.AesGcmEngine = AesGcmEngineKind.Platform; })
+            .UseInMemoryMetastore()
+            .UseStaticKeyManagementService("thisIsAStaticMasterKeyForTesting");
+        using var provider = services.BuildServiceProvider();
+
+        var factory = provider.GetRequiredService<SessionFactory>();
+
+        Assert.Equal(AesGcmEngineKind.Platform, factory.AesGcmEngine);
+        var kms = Assert.IsType<StaticKeyManagementService>(factory.Context.Kms);
+        Assert.Equal(AesGcmEngineKind.Platform, kms.MasterKey.Key.Engine.Kind);
+    }
+
+    [Fact]
+    public void TheLastKmsChoice_Wins()
+    {
+        using var custom = new StaticKeyManagementService("AnotherStaticMasterKeyForTest!!!");
+        var services = new ServiceCollection();
+        services.AddAsherah(o => { o.ProductId = "p"; o.ServiceId = "s"; })
+            .UseInMemoryMetastore()
+            .UseStaticKeyManagementService("thisIsAStaticMasterKeyForTesting")
+            .UseKeyManagementService(_ => custom);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(custom, provider.GetRequiredService<SessionFactory>().Context.Kms);
+    }
+
+    [Fact]
+    public void UseStaticKeyManagementService_WithAKeyThatIsNot32Bytes_ThrowsAtOnce()
+    {
+        var builder = new ServiceCollection().AddAsherah(o => { o.ProductId = "p"; o.ServiceId = "s"; });
+        Assert.Throws<ArgumentException>(() => builder.UseStaticKeyManagementService("short"));
+    }
 }

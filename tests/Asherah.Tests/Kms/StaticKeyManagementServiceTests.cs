@@ -27,8 +27,8 @@ public class StaticKeyManagementServiceTests
         using var fromBytes = new StaticKeyManagementService(Encoding.UTF8.GetBytes(MasterKey));
         var expected = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
 
-        using var a = await fromString.DecryptKeyAsync(Convert.FromBase64String(WorkedSystemKey));
-        using var b = await fromBytes.DecryptKeyAsync(Convert.FromBase64String(WorkedSystemKey));
+        using var a = await fromString.DecryptKeyAsync(Convert.FromBase64String(WorkedSystemKey), KeyMaterialAllocator.Default);
+        using var b = await fromBytes.DecryptKeyAsync(Convert.FromBase64String(WorkedSystemKey), KeyMaterialAllocator.Default);
 
         Assert.True(a.FixedTimeEquals(expected));
         Assert.True(b.FixedTimeEquals(expected));
@@ -42,7 +42,7 @@ public class StaticKeyManagementServiceTests
         using var key = KeyMaterial.Create(raw);
 
         var encrypted = await kms.EncryptKeyAsync(key);
-        using var decrypted = await kms.DecryptKeyAsync(encrypted);
+        using var decrypted = await kms.DecryptKeyAsync(encrypted, KeyMaterialAllocator.Default);
 
         Assert.Equal(60, encrypted.Length);
         Assert.True(decrypted.FixedTimeEquals(raw));
@@ -53,8 +53,8 @@ public class StaticKeyManagementServiceTests
     {
         using var kms = new StaticKeyManagementService("AnotherStaticMasterKeyForTest!!!");
 
-        await Assert.ThrowsAsync<KmsException>(async () => await kms.DecryptKeyAsync(Convert.FromBase64String(WorkedSystemKey)));
-        await Assert.ThrowsAsync<KmsException>(async () => await kms.DecryptKeyAsync(new byte[10]));
+        await Assert.ThrowsAsync<KmsException>(async () => await kms.DecryptKeyAsync(Convert.FromBase64String(WorkedSystemKey), KeyMaterialAllocator.Default));
+        await Assert.ThrowsAsync<KmsException>(async () => await kms.DecryptKeyAsync(new byte[10], KeyMaterialAllocator.Default));
     }
 
     [Fact]
@@ -63,6 +63,6 @@ public class StaticKeyManagementServiceTests
         var kms = new StaticKeyManagementService(MasterKey);
         kms.Dispose();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await kms.DecryptKeyAsync(Convert.FromBase64String(WorkedSystemKey)));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await kms.DecryptKeyAsync(Convert.FromBase64String(WorkedSystemKey), KeyMaterialAllocator.Default));
     }
 }
