@@ -57,7 +57,7 @@ internal static class DataRowRecordFormat
 
     /// <summary>
     /// Writes a record from its parts: the wrapped data row key (60 bytes), a key tail from <see cref="BuildKeyTail"/>
-    /// and the sealed payload; <paramref name="destination"/> holds at least <see cref="Length"/> bytes.
+    /// and the sealed payload; <paramref name="destination"/> holds at least <see cref="Length(int, int, long, int)"/> bytes.
     /// </summary>
     public static int Write(Span<byte> destination, long drkCreated, ReadOnlySpan<byte> wrappedKey, ReadOnlySpan<byte> keyTail, ReadOnlySpan<byte> sealedPayload)
     {
@@ -74,7 +74,12 @@ internal static class DataRowRecordFormat
     /// <summary>Exact length of a record whose sealed payload is <paramref name="sealedLength"/> bytes.</summary>
     /// <exception cref="OverflowException">The record would exceed <see cref="int.MaxValue"/> bytes.</exception>
     public static int Length(int sealedLength, long drkCreated, int keyTailLength) =>
-        checked(Head.Length + JsonText.Int64Length(drkCreated) + KeyField.Length + WrappedKeyBase64Length
+        Length(WrappedKeyLength, sealedLength, drkCreated, keyTailLength);
+
+    /// <summary>Exact length of a record with a wrapped key of any length (records built from parts).</summary>
+    /// <exception cref="OverflowException">The record would exceed <see cref="int.MaxValue"/> bytes.</exception>
+    public static int Length(int wrappedKeyLength, int sealedLength, long drkCreated, int keyTailLength) =>
+        checked(Head.Length + JsonText.Int64Length(drkCreated) + KeyField.Length + Base64Length(wrappedKeyLength)
             + keyTailLength + Base64Length(sealedLength) + End.Length);
 
     /// <summary>Largest record length for a sealed payload of <paramref name="sealedLength"/> bytes under any key of this partition.</summary>
