@@ -1,4 +1,3 @@
-using Asherah.Crypto;
 using BenchmarkDotNet.Attributes;
 
 namespace Asherah.Benchmarks;

@@ -1,4 +1,3 @@
-using Asherah.SecureMemory;
 using BenchmarkDotNet.Attributes;
 
 namespace Asherah.Benchmarks;

@@ -1,4 +1,3 @@
-using Asherah.KeyManagement;
 using BenchmarkDotNet.Attributes;
 
 namespace Asherah.Benchmarks;

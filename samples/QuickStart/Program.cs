@@ -1,8 +1,6 @@
 // The README's quick start, runnable: `dotnet run --project samples/QuickStart`. scripts/test.sh runs it too.
 using System.Text;
 using Asherah;
-using Asherah.KeyManagement;
-using Asherah.Metastore;
 
 // One factory per (product, service), kept for the life of the process.
 using var factory = SessionFactory.NewBuilder("my-product", "my-service")
