@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,10 +18,15 @@ namespace Asherah.SecureMemory;
 /// classes keep the free lists.
 /// </para>
 /// <para>
-/// Canaries are checked when a slot is freed. A mismatch means something wrote past the end of a secret:
-/// <see cref="SecureBuffer.Free"/> still wipes the slot, then quarantines it (never reused), logs event 103 at
-/// Critical level and throws <see cref="SecureMemoryException"/>. We throw rather than fail fast because the damage is
-/// confined to our own slack and the slot is already wiped; the owner decides whether to stop the process.
+/// Canaries are checked when a slot is freed. A mismatch means something wrote past the end of a secret.
+/// <see cref="SecureBuffer.Free"/> then still wipes the slot, quarantines it (it stays mapped and is never handed out
+/// again; a large buffer is unmapped as usual), counts it (<see cref="CorruptionsDetected"/>,
+/// <see cref="SecureMemoryStatistics.CorruptionsDetected"/>, the <c>asherah.secure_memory.corruptions</c> counter), logs
+/// event 103 at Critical level with the freeing stack, and returns normally. It does not throw, because Free runs in
+/// <c>finally</c> blocks and <c>Dispose</c> methods, where a throw would replace the exception already in flight, often
+/// the very failure that explains the overrun. It does not fail fast either: the overwrite was caught in our own slack
+/// and the slot is wiped; the canary is a detector, and whether corruption warrants stopping the process is the
+/// application's decision, which the log event and the counter let it make.
 /// </para>
 /// <para>
 /// Wiping uses <see cref="CryptographicOperations.ZeroMemory"/>, which the JIT does not elide. Chunks stay mapped for
@@ -43,6 +49,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
     private long _unlocked;
     private long _buffers;
     private long _quarantined;
+    private long _corruptions;
     private int _fallbacks;
     private int _disposed;
 
@@ -78,6 +85,9 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
 
     /// <summary>Slots withheld from reuse because their canary was found overwritten.</summary>
     public long QuarantinedSlots => Interlocked.Read(ref _quarantined);
+
+    /// <summary>Buffers (slots and large buffers) found with an overwritten canary when freed.</summary>
+    public long CorruptionsDetected => Interlocked.Read(ref _corruptions);
 
     /// <summary>Usable bytes of a size-class chunk (<see cref="SecureMemoryOptions.ChunkSize"/> in whole pages).</summary>
     internal int ChunkBytes { get; }
@@ -239,24 +249,29 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
         SecureMemoryStatistics.AddBuffers(-1);
         if (buffer.SizeClass is null)
         {
-            ReleaseChunk(chunk); // a large buffer has its own mapping
+            ReleaseChunk(chunk); // a large buffer has its own mapping, wiped and returned to the OS either way
         }
         else if (intact)
         {
             buffer.SizeClass.Push(chunk, buffer.Local);
         }
+        else
+        {
+            // Quarantine: the slot is never pushed back, so it stays counted in chunk.Live and is never handed out again.
+            Interlocked.Increment(ref _quarantined);
+        }
 
         if (!intact)
         {
-            if (buffer.SizeClass is not null)
+            // No throw: Free runs in finally blocks and Dispose methods, where an exception would replace the one
+            // already unwinding (the likelier clue to the overrun). The freeing stack goes into the log instead.
+            Interlocked.Increment(ref _corruptions);
+            SecureMemoryStatistics.AddCorruption();
+            if (_logger.IsEnabled(LogLevel.Critical))
             {
-                Interlocked.Increment(ref _quarantined);
+                string freedAt = new StackTrace(1, false).ToString();
+                SecureMemoryLog.CanaryCorrupted(_logger, buffer.Length, chunk.SlotSize, freedAt);
             }
-
-            SecureMemoryLog.CanaryCorrupted(_logger, chunk.SlotSize);
-            throw new SecureMemoryException(
-                $"Secure memory corruption detected: something wrote past the end of a {chunk.SlotSize}-byte secure buffer "
-                + "(its canary was overwritten). The buffer was wiped and its slot quarantined.");
         }
     }
 
