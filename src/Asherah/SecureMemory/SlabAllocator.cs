@@ -12,10 +12,12 @@ namespace Asherah.SecureMemory;
 /// <remarks>
 /// <para>
 /// Size classes (<see cref="SlabSizeClass"/>) hold 16, 32, 48, 64, 128 and 256 usable bytes; each slot is followed by a
-/// 16-byte canary (<see cref="SlabCanary"/>), so a 48-byte key takes 64 bytes and 100,000 of them fit in 98 chunks of
-/// 64 KiB (6.1 MiB locked). Larger requests get their own guarded mapping, rounded up to whole pages. See
-/// <see cref="SlabChunk"/> for the layout. This class maps, locks and releases chunks and keeps the counts; the size
-/// classes keep the free lists.
+/// 16-byte canary (<see cref="SlabCanary"/>), so a 48-byte key takes 64 bytes. A class's first chunk is one page and
+/// each next one doubles up to <see cref="SecureMemoryOptions.ChunkSize"/> (4, 8, 16, 32 KiB, then 64 KiB each by
+/// default), so an application with a few keys locks a page per slot size in use (8 KiB for the quick start) and
+/// 100,000 48-byte keys fit in 60 KiB + 97 chunks of 64 KiB (6.1 MiB locked). Larger requests get their own guarded
+/// mapping, rounded up to whole pages. See <see cref="SlabChunk"/> for the layout. This class maps, locks and releases
+/// chunks and keeps the counts; the size classes keep the free lists and choose chunk sizes.
 /// </para>
 /// <para>
 /// Canaries are checked when a slot is freed. A mismatch means something wrote past the end of a secret.
@@ -65,7 +67,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
         _classes = new SlabSizeClass[SlotSizes.Length];
         for (int i = 0; i < SlotSizes.Length; i++)
         {
-            _classes[i] = new SlabSizeClass(this, SlotSizes[i]);
+            _classes[i] = new SlabSizeClass(this, SlotSizes[i], ChunkBytes);
         }
 
         SecureMemoryMetrics.EnsureCreated();
@@ -89,7 +91,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
     /// <summary>Buffers (slots and large buffers) found with an overwritten canary when freed.</summary>
     public long CorruptionsDetected => Interlocked.Read(ref _corruptions);
 
-    /// <summary>Usable bytes of a size-class chunk (<see cref="SecureMemoryOptions.ChunkSize"/> in whole pages).</summary>
+    /// <summary>Usable bytes of a full-size chunk (<see cref="SecureMemoryOptions.ChunkSize"/> in whole pages).</summary>
     internal int ChunkBytes { get; }
 
     /// <inheritdoc/>
@@ -140,7 +142,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
             : new SlabBuffer(this, sizeClass, chunk, local, length);
 
     /// <summary>Maps, guards, dump-excludes and locks a chunk and writes its canaries.</summary>
-    internal SlabChunk MapChunk(int usableBytes, int regionSize, int slotSize, int stride, int firstIndex)
+    internal SlabChunk MapChunk(int usableBytes, int regionSize, int slotSize, int stride, int index)
     {
         int page = VirtualMemory.PageSize;
         nuint total = (nuint)usableBytes + (nuint)(2 * page);
@@ -151,7 +153,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
         {
             VirtualMemory.Protect(mapping, (nuint)page, readWrite: false);
             VirtualMemory.Protect(start + usableBytes, (nuint)page, readWrite: false);
-            if (!VirtualMemory.ExcludeFromDumps(mapping, total) && firstIndex == 0)
+            if (!VirtualMemory.ExcludeFromDumps(mapping, total) && index == 0)
             {
                 SecureMemoryLog.NoDumpExclusion(_logger);
             }
@@ -162,7 +164,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
                 OnLockRefused(usableBytes, error);
             }
 
-            var chunk = new SlabChunk(mapping, total, usableBytes, regionSize, slotSize, stride, firstIndex, error == 0, _strict);
+            var chunk = new SlabChunk(mapping, total, usableBytes, regionSize, slotSize, stride, index, error == 0, _strict);
             for (int i = 0; i < chunk.SlotCount; i++)
             {
                 _canary.Write(chunk.SlotAddress(i) + slotSize);

@@ -1,32 +1,53 @@
+using System.Numerics;
+
 namespace Asherah.SecureMemory;
 
 /// <summary>The slots of one size in a <see cref="SlabAllocator"/>: its chunks and a lock-free free list over them.</summary>
 /// <remarks>
+/// <para>
+/// Growth: chunk k of a class has min(page &lt;&lt; k, ChunkBytes) usable bytes, so the first chunk is one page and
+/// each next one doubles up to <see cref="SecureMemoryOptions.ChunkSize"/>. A small application then locks one page
+/// per slot size it uses instead of a whole chunk, and fits the common 64 KiB RLIMIT_MEMLOCK, while a large cache still
+/// grows in full chunks. Every chunk is whole pages of whole slots, so the small ones lock no more per key than full
+/// ones; they only add log2(ChunkSize / page) mappings per size class.
+/// </para>
+/// <para>
 /// The free list is a LIFO stack (a Treiber stack). The head is a 64-bit word holding a 32-bit modification tag and the
-/// index of the top free slot; every successful compare-and-swap bumps the tag, which rules out ABA. Links live in a
+/// id of the top free slot; every successful compare-and-swap bumps the tag, which rules out ABA. Links live in a
 /// managed array per chunk (<see cref="SlabChunk.Next"/>), never in the secret memory, so a slot is not touched by the
 /// free list and strict-mode pages need not be opened to allocate. Only growth (mapping a new chunk) takes a lock.
+/// </para>
+/// <code>
+/// head    := tag:32 | top:32
+/// top     := 0 (empty) | slot id
+/// slot id := ((chunk index &lt;&lt; LocalBits) | slot index in chunk) + 1   ; LocalBits fits a full-size chunk's slots
+/// </code>
 /// </remarks>
 internal sealed class SlabSizeClass
 {
     private readonly SlabAllocator _owner;
     private readonly int _slotSize;
     private readonly int _stride;
-    private readonly int _slotsPerChunk;
+    private readonly int _maxChunkBytes;
+    private readonly int _localBits;
+    private readonly int _maxChunks;
     private readonly Lock _growLock = new();
-    private SlabChunk[] _chunks = new SlabChunk[4];
+    private SlabChunk[] _chunks = new SlabChunk[8];
     private int _chunkCount;
 
-    // head := tag:32 | top:32, top = index of the first free slot + 1 (0 = empty); the tag changes on every CAS.
+    // See the grammar above; written only with Interlocked.CompareExchange.
     private long _head;
 
-    public SlabSizeClass(SlabAllocator owner, int slotSize)
+    public SlabSizeClass(SlabAllocator owner, int slotSize, int maxChunkBytes)
     {
         _owner = owner;
         _slotSize = slotSize;
         _stride = slotSize + SlabAllocator.CanarySize;
+        _maxChunkBytes = maxChunkBytes;
         int page = VirtualMemory.PageSize;
-        _slotsPerChunk = owner.ChunkBytes / page * (page / _stride);
+        int slotsPerFullChunk = maxChunkBytes / page * (page / _stride);
+        _localBits = BitOperations.Log2((uint)(slotsPerFullChunk - 1)) + 1;
+        _maxChunks = int.MaxValue >> _localBits; // keeps every slot id positive as an int
     }
 
     /// <summary>Usable bytes of every slot of this class.</summary>
@@ -46,13 +67,13 @@ internal sealed class SlabSizeClass
     /// <summary>Returns a wiped slot to the free list.</summary>
     public void Push(SlabChunk chunk, int local)
     {
-        int encoded = chunk.FirstIndex + local + 1;
+        int id = SlotId(chunk.Index, local);
         Interlocked.Decrement(ref chunk.Live);
         while (true)
         {
             long head = Volatile.Read(ref _head);
             chunk.Next[local] = (int)(uint)head;
-            if (Interlocked.CompareExchange(ref _head, NextHead(head, encoded), head) == head)
+            if (Interlocked.CompareExchange(ref _head, NextHead(head, id), head) == head)
             {
                 return;
             }
@@ -76,7 +97,16 @@ internal sealed class SlabSizeClass
         }
     }
 
+    /// <summary>Usable bytes of chunk <paramref name="index"/>: one page, doubling up to the chunk size.</summary>
+    internal static int ChunkBytesAt(int index, int maxChunkBytes, int page)
+    {
+        int doublings = BitOperations.Log2((uint)(maxChunkBytes / page));
+        return index >= doublings ? maxChunkBytes : page << index;
+    }
+
     private static long NextHead(long head, int top) => (long)((((ulong)head >> 32) + 1) << 32) | (uint)top;
+
+    private int SlotId(int chunk, int local) => ((chunk << _localBits) | local) + 1;
 
     private bool TryPop([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SlabChunk? chunk, out int local)
     {
@@ -92,8 +122,8 @@ internal sealed class SlabSizeClass
             }
 
             // The chunk was published before any of its slots was pushed, and the CAS that pushed it is a full fence.
-            SlabChunk candidate = Volatile.Read(ref _chunks)[top / _slotsPerChunk];
-            int slot = top - candidate.FirstIndex;
+            SlabChunk candidate = Volatile.Read(ref _chunks)[top >> _localBits];
+            int slot = top & ((1 << _localBits) - 1);
             int next = Volatile.Read(ref candidate.Next[slot]);
             if (Interlocked.CompareExchange(ref _head, NextHead(head, next), head) == head)
             {
@@ -114,13 +144,14 @@ internal sealed class SlabSizeClass
                 return (raced, racedLocal);
             }
 
-            if (_chunkCount >= int.MaxValue / _slotsPerChunk - 1)
+            if (_chunkCount >= _maxChunks)
             {
                 throw new SecureMemoryException($"Too many {_slotSize}-byte secure buffers.");
             }
 
-            int first = _chunkCount * _slotsPerChunk;
-            SlabChunk chunk = _owner.MapChunk(_owner.ChunkBytes, VirtualMemory.PageSize, _slotSize, _stride, first);
+            int index = _chunkCount;
+            int page = VirtualMemory.PageSize;
+            SlabChunk chunk = _owner.MapChunk(ChunkBytesAt(index, _maxChunkBytes, page), page, _slotSize, _stride, index);
             chunk.Live = 1;
 
             SlabChunk[] chunks = _chunks;
@@ -138,14 +169,14 @@ internal sealed class SlabSizeClass
             {
                 for (int i = 1; i < n - 1; i++)
                 {
-                    chunk.Next[i] = first + i + 2;
+                    chunk.Next[i] = SlotId(index, i + 1);
                 }
 
                 while (true)
                 {
                     long head = Volatile.Read(ref _head);
                     chunk.Next[n - 1] = (int)(uint)head;
-                    if (Interlocked.CompareExchange(ref _head, NextHead(head, first + 2), head) == head)
+                    if (Interlocked.CompareExchange(ref _head, NextHead(head, SlotId(index, 1)), head) == head)
                     {
                         break;
                     }

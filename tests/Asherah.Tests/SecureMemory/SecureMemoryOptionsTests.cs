@@ -29,13 +29,19 @@ public sealed class SecureMemoryOptionsTests
     }
 
     [Fact]
-    public void ChunkSize_OfTwoHundredFiftySixKiB_IsUsedForEachChunk()
+    public void ChunkSize_OfTwoHundredFiftySixKiB_CapsTheDoublingChunks()
     {
         using var allocator = new SlabAllocator(new SecureMemoryOptions { ChunkSize = 256 * 1024 });
+        int page = Environment.SystemPageSize;
+        int doubling = (256 * 1024) - page; // one page, doubling up to 128 KiB: 2 * 128 KiB - 1 page
+        int slots = (doubling + (2 * 256 * 1024)) / 64;
 
-        allocator.Allocate(48).Free();
+        var buffers = Enumerable.Range(0, slots).Select(_ => allocator.Allocate(48)).ToList();
 
-        Assert.Equal(256 * 1024, allocator.LockedBytes);
+        Assert.Equal(doubling + (2 * 256 * 1024), allocator.LockedBytes);
+        Assert.Equal(256 * 1024, SlabAllocator.ChunkBounds(buffers[^1]).Length);
+        Assert.Equal(2, buffers.Select(b => SlabAllocator.ChunkBounds(b)).Distinct().Count(c => c.Length == 256 * 1024));
+        buffers.ForEach(b => b.Free());
     }
 
     [Fact]

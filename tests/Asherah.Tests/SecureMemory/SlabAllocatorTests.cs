@@ -42,16 +42,51 @@ public sealed unsafe class SlabAllocatorTests : IDisposable
     }
 
     [Fact]
-    public void Allocate_ManySmallKeys_SharesOneLockedChunk()
+    public void Allocate_ManySmallKeys_ShareOneLockedPage()
     {
-        var buffers = Enumerable.Range(0, 1000).Select(_ => _allocator.Allocate(48)).ToList();
+        int perPage = Environment.SystemPageSize / 64; // a 48-byte key and its canary take 64 bytes
+        var buffers = Enumerable.Range(0, perPage).Select(_ => _allocator.Allocate(48)).ToList();
 
-        // 1,000 slots of 64 bytes fit in one 64 KiB chunk.
-        Assert.Equal(SecureMemoryOptions.DefaultChunkSize, _allocator.LockedBytes);
-        Assert.Equal(1000, _allocator.AllocatedBuffers);
-        Assert.Equal(1000, buffers.Select(b => (nint)b.Pointer).Distinct().Count());
+        Assert.Equal(Environment.SystemPageSize, _allocator.LockedBytes);
+        Assert.Equal(perPage, _allocator.AllocatedBuffers);
+        Assert.Equal(perPage, buffers.Select(b => (nint)b.Pointer).Distinct().Count());
         buffers.ForEach(b => b.Free());
         Assert.Equal(0, _allocator.AllocatedBuffers);
+    }
+
+    [Fact]
+    public void Allocate_FirstChunkIsOnePageAndEachNextDoublesUpToTheChunkSize()
+    {
+        int page = Environment.SystemPageSize;
+        int full = SecureMemoryOptions.DefaultChunkSize;
+        var expected = new List<int>();
+        for (int bytes = page; bytes < full; bytes *= 2)
+        {
+            expected.Add(bytes);
+        }
+
+        expected.Add(full);
+        expected.Add(full);
+        int slots = expected.Sum() / 64;
+
+        var buffers = Enumerable.Range(0, slots).Select(_ => _allocator.Allocate(48)).ToList();
+
+        // Chunks in the order they were mapped: a new chunk's first slot is handed out first.
+        var chunks = buffers.Select(b => SlabAllocator.ChunkBounds(b)).Distinct().ToList();
+        Assert.Equal(expected, chunks.Select(c => c.Length));
+        Assert.Equal(expected.Sum(), _allocator.LockedBytes);
+        Assert.Equal(slots, buffers.Select(b => (nint)b.Pointer).Distinct().Count());
+        Assert.All(buffers, b =>
+        {
+            (nint start, int length) = SlabAllocator.ChunkBounds(b);
+            Assert.InRange((nint)b.Pointer, start, start + length - 64);
+        });
+        buffers.ForEach(b => b.Free());
+
+        // Freed slots of every chunk are reused before anything new is mapped.
+        var again = Enumerable.Range(0, slots).Select(_ => _allocator.Allocate(48)).ToList();
+        Assert.Equal(expected.Sum(), _allocator.LockedBytes);
+        again.ForEach(b => b.Free());
     }
 
     [LinuxFact]
@@ -221,7 +256,7 @@ public sealed unsafe class SlabAllocatorTests : IDisposable
         long processBefore = SecureMemoryStatistics.LockedBytes;
         allocator.Allocate(64).Free();
         allocator.Allocate(128).Free();
-        Assert.Equal(2 * SecureMemoryOptions.DefaultChunkSize, allocator.LockedBytes);
+        Assert.Equal(2 * Environment.SystemPageSize, allocator.LockedBytes); // the first chunk of two size classes
 
         allocator.Dispose();
 
