@@ -44,7 +44,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
 
     private readonly bool _allowUnlocked;
     private readonly bool _strict;
-    private readonly ILogger _logger;
+    private ILogger _logger; // replaced at most once, see AttachLogger
     private readonly SlabSizeClass[] _classes;
     private readonly SlabCanary _canary = SlabCanary.CreateRandom();
     private long _locked;
@@ -134,6 +134,15 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
 
     /// <summary>Usable bytes of the slot holding <paramref name="buffer"/>; its canary starts right after.</summary>
     internal static int SlotCapacity(SecureBuffer buffer) => ((SlabBuffer)buffer).Chunk.SlotSize;
+
+    /// <summary>Gives an allocator created without a logger one, so a shared allocator first reached through a
+    /// logger-less path (such as <c>KeyMaterial.Create</c>) still reports corruption and fallbacks.</summary>
+    /// <returns>Whether <paramref name="logger"/> was attached (false when the allocator already had a logger).</returns>
+    internal bool AttachLogger(ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        return ReferenceEquals(Interlocked.CompareExchange(ref _logger, logger, NullLogger.Instance), NullLogger.Instance);
+    }
 
     /// <summary>A buffer over slot <paramref name="local"/> of <paramref name="chunk"/>, strict or not as configured.</summary>
     internal SlabBuffer NewBuffer(SlabSizeClass? sizeClass, SlabChunk chunk, int local, int length) =>

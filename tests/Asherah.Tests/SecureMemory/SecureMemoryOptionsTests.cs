@@ -56,4 +56,22 @@ public sealed class SecureMemoryOptionsTests
         Assert.NotSame(a, strict);
         Assert.True(((SlabAllocator)strict).IsStrict);
     }
+
+    [Fact]
+    public unsafe void Create_WithALogger_AttachesItToASharedAllocatorCreatedWithoutOne()
+    {
+        var options = new SecureMemoryOptions { ChunkSize = 2 * 1024 * 1024 }; // options no other test shares
+        var logger = new RecordingLogger();
+        SecureAllocator withoutLogger = SecureAllocators.Create(options);
+        SecureAllocator withLogger = SecureAllocators.Create(options, logger);
+        SecureAllocator laterLogger = SecureAllocators.Create(options, new RecordingLogger());
+
+        SecureBuffer buffer = withoutLogger.Allocate(16);
+        buffer.Pointer[SlabAllocator.SlotCapacity(buffer)] ^= 0x10;
+        buffer.Free();
+
+        Assert.Same(withoutLogger, withLogger);
+        Assert.Same(withLogger, laterLogger);
+        Assert.Contains(logger.Entries, e => e.EventId == 103); // the first logger passed, not the later one
+    }
 }
