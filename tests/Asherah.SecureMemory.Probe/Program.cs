@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
+using Asherah;
+using Asherah.KeyManagement;
+using Asherah.Metastore;
 using Asherah.SecureMemory;
 using Microsoft.Extensions.Logging;
 using Asherah;
@@ -15,6 +19,7 @@ return args.Length == 0 ? Usage() : args[0] switch
     "capacity" => Probe.Capacity(int.Parse(args[1]), int.Parse(args[2])),
     "strict-stress" => Probe.StrictStress(double.Parse(args[1]), int.Parse(args[2])),
     "core-dumps" => Probe.DisableCoreDumps(),
+    "quick-start" => Probe.QuickStart(int.Parse(args[1])),
     "bench" => Probe.Bench(int.Parse(args[1])),
     _ => Usage(),
 };
@@ -22,7 +27,7 @@ return args.Length == 0 ? Usage() : args[0] switch
 static int Usage()
 {
     Console.Error.WriteLine("commands: guard before|after | strict-fault | exhaust <count> [fallback] | capacity <count> <size> | "
-        + "strict-stress <seconds> <threads> | core-dumps | bench <iterations>");
+        + "strict-stress <seconds> <threads> | core-dumps | quick-start <partitions> | bench <iterations>");
     return 64;
 }
 
@@ -223,6 +228,41 @@ internal static unsafe partial class Probe
         Console.WriteLine($"AFTER {CoreDumps.AreDisabled}");
         Console.WriteLine(File.ReadLines("/proc/self/limits").First(l => l.StartsWith("Max core file size", StringComparison.Ordinal)));
         allocator.Allocate(16).Free();
+        return 0;
+    }
+
+    /// <summary>The README quick start through the public API, in <paramref name="partitions"/> partitions.</summary>
+    public static int QuickStart(int partitions)
+    {
+        try
+        {
+            using var factory = SessionFactory.NewBuilder("my-product", "my-service")
+                .WithMetastore(new InMemoryMetastore())
+                .WithCryptoPolicy(new BasicExpiringCryptoPolicy { KeyExpiration = TimeSpan.FromDays(90) })
+                .WithStaticKeyManagementService("thisIsAStaticMasterKeyForTesting")
+                .Build();
+            for (int i = 0; i < partitions; i++)
+            {
+                using var session = factory.GetSessionBytes("user-" + i);
+                string secret = "my secret " + i;
+                byte[] record = session.Encrypt(Encoding.UTF8.GetBytes(secret));
+                if (Encoding.UTF8.GetString(session.Decrypt(record)) != secret)
+                {
+                    Console.WriteLine($"CORRUPT {i}");
+                    return 3;
+                }
+            }
+        }
+        catch (SecureMemoryException e)
+        {
+            Console.WriteLine($"REFUSED: {e.Message}");
+            return 2;
+        }
+
+        Console.WriteLine($"PARTITIONS {partitions}");
+        Console.WriteLine($"LOCKED {SecureMemoryStatistics.LockedBytes}");
+        Console.WriteLine($"UNLOCKED {SecureMemoryStatistics.UnlockedBytes}");
+        Console.WriteLine($"VMLCK {VmLckBytes()}");
         return 0;
     }
 

@@ -7,8 +7,9 @@ namespace Asherah.SecureMemory;
 /// <remarks>
 /// The locked-memory limit is per process, so allocators are shared process-wide: one <see cref="SlabAllocator"/> per
 /// distinct set of options (<see cref="SecureMemoryOptions.AllowUnlockedFallback"/>,
-/// <see cref="SecureMemoryOptions.StrictProtection"/>, <see cref="SecureMemoryOptions.ChunkSize"/>). The logger of the
-/// first caller for a set of options is the one that allocator logs to. Shared allocators live as long as the process.
+/// <see cref="SecureMemoryOptions.StrictProtection"/>, <see cref="SecureMemoryOptions.ChunkSize"/>). The first logger
+/// passed for a set of options is the one that allocator logs to, even when the allocator was created earlier without
+/// one (through <see cref="Default"/>). Shared allocators live as long as the process.
 /// </remarks>
 internal static class SecureAllocators
 {
@@ -42,6 +43,12 @@ internal static class SecureAllocators
             StrictProtection = options.StrictProtection,
             ChunkSize = options.ChunkSize,
         };
-        return s_shared.GetOrAdd(key, _ => new Lazy<SlabAllocator>(() => new SlabAllocator(snapshot, logger))).Value;
+        SlabAllocator allocator = s_shared.GetOrAdd(key, _ => new Lazy<SlabAllocator>(() => new SlabAllocator(snapshot, logger))).Value;
+        if (logger is not null)
+        {
+            allocator.AttachLogger(logger); // no-op when it already has one
+        }
+
+        return allocator;
     }
 }

@@ -49,6 +49,11 @@ internal abstract unsafe class SecureBuffer
     }
 
     /// <summary>Wipes the bytes and returns the memory to its allocator. Idempotent.</summary>
+    /// <remarks>
+    /// Safe to call from <c>finally</c> blocks and <c>Dispose</c>: finding the buffer corrupted (its canary overwritten)
+    /// is not an exception. The allocator wipes the memory, withholds it from reuse, counts and logs the corruption; see
+    /// <see cref="SlabAllocator"/>.
+    /// </remarks>
     public void Free()
     {
         if (Interlocked.Exchange(ref _freed, 1) != 0)

@@ -18,8 +18,8 @@ internal static partial class SecureMemoryLog
     public static partial void ChunkMapped(ILogger logger, long bytes, int slotSize, int slots, bool locked);
 
     [LoggerMessage(EventId = 103, EventName = "SecureMemoryCanaryCorrupted", Level = LogLevel.Critical,
-        Message = "Secure memory corruption: the canary after a {SlotSize}-byte slot was overwritten. The slot was wiped and is quarantined.")]
-    public static partial void CanaryCorrupted(ILogger logger, int slotSize);
+        Message = "Secure memory corruption: something wrote past the end of a {Length}-byte secure buffer (the canary after its {SlotSize}-byte slot was overwritten). The buffer was wiped and its memory will not be reused. Freed at:\n{FreedAt}")]
+    public static partial void CanaryCorrupted(ILogger logger, int length, int slotSize, string freedAt);
 
     [LoggerMessage(EventId = 104, EventName = "SecureMemoryCoreDumpsDisabled", Level = LogLevel.Information,
         Message = "Core dumps disabled for this process (RLIMIT_CORE = 0).")]

@@ -5,7 +5,8 @@ namespace Asherah.SecureMemory;
 /// <summary>
 /// Gauges for <see cref="SecureMemoryStatistics"/> on the <c>Asherah.SecureMemory</c> meter:
 /// <c>asherah.secure_memory.locked</c> (By), <c>asherah.secure_memory.unlocked</c> (By) and
-/// <c>asherah.secure_memory.buffers</c> ({buffer}).
+/// <c>asherah.secure_memory.buffers</c> ({buffer}), and the counter <c>asherah.secure_memory.corruptions</c>
+/// ({corruption}).
 /// </summary>
 /// <remarks>
 /// The figures are process-wide (the memlock limit is), so one meter serves every allocator. It is created with the
@@ -38,6 +39,11 @@ internal static class SecureMemoryMetrics
             static () => SecureMemoryStatistics.AllocatedBuffers,
             unit: "{buffer}",
             description: "Secure buffers (cached keys and other secrets) currently allocated, process-wide.");
+        meter.CreateObservableCounter(
+            "asherah.secure_memory.corruptions",
+            static () => SecureMemoryStatistics.CorruptionsDetected,
+            unit: "{corruption}",
+            description: "Secure buffers found written past their end when freed (wiped, never reused), process-wide.");
         return meter;
     }
 }

@@ -5,7 +5,8 @@ namespace Asherah;
 /// <para>
 /// Keys live in slabs of memory mapped outside the GC heap, locked in RAM (<c>mlock</c>/<c>VirtualLock</c>), excluded
 /// from core dumps where the OS supports it, fenced by inaccessible guard pages, and wiped when freed. Many keys share
-/// a page, so 100,000 cached keys need about 6.2 MiB of locked memory.
+/// a page, and memory is locked a page at a time at first, so a small application needs 8 KiB of locked memory (well
+/// within the 64 KiB <c>ulimit -l</c> many distributions give), and 100,000 cached keys about 6.1 MiB.
 /// </para>
 /// <para>
 /// Defaults: <see cref="AllowUnlockedFallback"/> <c>false</c>, <see cref="StrictProtection"/> <c>false</c>,
@@ -47,10 +48,14 @@ public sealed class SecureMemoryOptions
     /// </remarks>
     public bool DisableCoreDumps { get; set; }
 
-    /// <summary>Bytes of key memory mapped and locked at a time, excluding the two guard pages around each chunk.</summary>
+    /// <summary>
+    /// The most bytes of key memory mapped and locked at a time, excluding the two guard pages around each chunk.
+    /// </summary>
     /// <remarks>
     /// Default 64 KiB (<see cref="DefaultChunkSize"/>). A power of two from 16 KiB to 16 MiB; rounded up to whole pages.
-    /// Larger chunks mean fewer mappings but lock more memory up front for each slot size in use.
+    /// Each slot size starts with a one-page chunk and doubles the size of each next chunk until it reaches this value,
+    /// so it does not change how much a small application locks. Larger chunks mean fewer mappings for a large cache,
+    /// and locked memory growing in larger steps.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a power of two between 16 KiB and 16 MiB.</exception>
     public int ChunkSize

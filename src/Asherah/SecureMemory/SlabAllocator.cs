@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging;
@@ -10,23 +11,24 @@ namespace Asherah.SecureMemory;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Size classes hold 16, 32, 48, 64, 128 and 256 usable bytes; each slot is followed by a 16-byte canary, so a 48-byte
-/// key takes 64 bytes and 100,000 of them fit in 98 chunks of 64 KiB (6.1 MiB locked). Larger requests get their own
-/// guarded mapping, rounded up to whole pages. See <see cref="SlabChunk"/> for the layout.
+/// Size classes (<see cref="SlabSizeClass"/>) hold 16, 32, 48, 64, 128 and 256 usable bytes; each slot is followed by a
+/// 16-byte canary (<see cref="SlabCanary"/>), so a 48-byte key takes 64 bytes. A class's first chunk is one page and
+/// each next one doubles up to <see cref="SecureMemoryOptions.ChunkSize"/> (4, 8, 16, 32 KiB, then 64 KiB each by
+/// default), so an application with a few keys locks a page per slot size in use (8 KiB for the quick start) and
+/// 100,000 48-byte keys fit in 60 KiB + 97 chunks of 64 KiB (6.1 MiB locked). Larger requests get their own guarded
+/// mapping, rounded up to whole pages. See <see cref="SlabChunk"/> for the layout. This class maps, locks and releases
+/// chunks and keeps the counts; the size classes keep the free lists and choose chunk sizes.
 /// </para>
 /// <para>
-/// Free lists: one lock-free LIFO stack per size class (a Treiber stack). The head is a 64-bit word holding a 32-bit
-/// modification tag and the index of the top free slot; every successful compare-and-swap bumps the tag, which rules
-/// out ABA. Links live in a managed array per chunk, never in the secret memory, so a slot is not touched by the free
-/// list and strict-mode pages need not be opened to allocate. Only growth (mapping a new chunk) takes a per-size-class
-/// lock.
-/// </para>
-/// <para>
-/// Canaries: each slot's canary is a per-allocator random 128-bit value mixed with the slot's address, written once
-/// when the chunk is mapped and checked when the slot is freed. A mismatch means something wrote past the end of a
-/// secret: <see cref="SecureBuffer.Free"/> still wipes the slot, then quarantines it (never reused), logs event 103 at
-/// Critical level and throws <see cref="SecureMemoryException"/>. We throw rather than fail fast because the damage is
-/// confined to our own slack and the slot is already wiped; the owner decides whether to stop the process.
+/// Canaries are checked when a slot is freed. A mismatch means something wrote past the end of a secret.
+/// <see cref="SecureBuffer.Free"/> then still wipes the slot, quarantines it (it stays mapped and is never handed out
+/// again; a large buffer is unmapped as usual), counts it (<see cref="CorruptionsDetected"/>,
+/// <see cref="SecureMemoryStatistics.CorruptionsDetected"/>, the <c>asherah.secure_memory.corruptions</c> counter), logs
+/// event 103 at Critical level with the freeing stack, and returns normally. It does not throw, because Free runs in
+/// <c>finally</c> blocks and <c>Dispose</c> methods, where a throw would replace the exception already in flight, often
+/// the very failure that explains the overrun. It does not fail fast either: the overwrite was caught in our own slack
+/// and the slot is wiped; the canary is a detector, and whether corruption warrants stopping the process is the
+/// application's decision, which the log event and the counter let it make.
 /// </para>
 /// <para>
 /// Wiping uses <see cref="CryptographicOperations.ZeroMemory"/>, which the JIT does not elide. Chunks stay mapped for
@@ -38,19 +40,18 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
     /// <summary>Usable bytes of each size class.</summary>
     internal static readonly int[] SlotSizes = [16, 32, 48, 64, 128, 256];
 
-    internal const int CanarySize = 16;
+    internal const int CanarySize = SlabCanary.Size;
 
     private readonly bool _allowUnlocked;
     private readonly bool _strict;
-    private readonly int _chunkBytes;
-    private readonly ILogger _logger;
-    private readonly SizeClass[] _classes;
-    private readonly ulong _canary0;
-    private readonly ulong _canary1;
+    private ILogger _logger; // replaced at most once, see AttachLogger
+    private readonly SlabSizeClass[] _classes;
+    private readonly SlabCanary _canary = SlabCanary.CreateRandom();
     private long _locked;
     private long _unlocked;
     private long _buffers;
     private long _quarantined;
+    private long _corruptions;
     private int _fallbacks;
     private int _disposed;
 
@@ -60,18 +61,13 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
         _allowUnlocked = options.AllowUnlockedFallback;
         _strict = options.StrictProtection;
         int page = VirtualMemory.PageSize;
-        _chunkBytes = Math.Max(page, (options.ChunkSize + page - 1) / page * page);
+        ChunkBytes = Math.Max(page, (options.ChunkSize + page - 1) / page * page);
         _logger = logger ?? NullLogger.Instance;
 
-        Span<ulong> canary = stackalloc ulong[2];
-        RandomNumberGenerator.Fill(System.Runtime.InteropServices.MemoryMarshal.AsBytes(canary));
-        _canary0 = canary[0];
-        _canary1 = canary[1];
-
-        _classes = new SizeClass[SlotSizes.Length];
+        _classes = new SlabSizeClass[SlotSizes.Length];
         for (int i = 0; i < SlotSizes.Length; i++)
         {
-            _classes[i] = new SizeClass(this, SlotSizes[i]);
+            _classes[i] = new SlabSizeClass(this, SlotSizes[i], ChunkBytes);
         }
 
         SecureMemoryMetrics.EnsureCreated();
@@ -91,6 +87,12 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
 
     /// <summary>Slots withheld from reuse because their canary was found overwritten.</summary>
     public long QuarantinedSlots => Interlocked.Read(ref _quarantined);
+
+    /// <summary>Buffers (slots and large buffers) found with an overwritten canary when freed.</summary>
+    public long CorruptionsDetected => Interlocked.Read(ref _corruptions);
+
+    /// <summary>Usable bytes of a full-size chunk (<see cref="SecureMemoryOptions.ChunkSize"/> in whole pages).</summary>
+    internal int ChunkBytes { get; }
 
     /// <inheritdoc/>
     public override SecureBuffer Allocate(int length)
@@ -117,7 +119,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
             return;
         }
 
-        foreach (SizeClass sizeClass in _classes)
+        foreach (SlabSizeClass sizeClass in _classes)
         {
             sizeClass.ReleaseIdleChunks();
         }
@@ -133,42 +135,23 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
     /// <summary>Usable bytes of the slot holding <paramref name="buffer"/>; its canary starts right after.</summary>
     internal static int SlotCapacity(SecureBuffer buffer) => ((SlabBuffer)buffer).Chunk.SlotSize;
 
-    private static int ClassIndex(int length)
+    /// <summary>Gives an allocator created without a logger one, so a shared allocator first reached through a
+    /// logger-less path (such as <c>KeyMaterial.Create</c>) still reports corruption and fallbacks.</summary>
+    /// <returns>Whether <paramref name="logger"/> was attached (false when the allocator already had a logger).</returns>
+    internal bool AttachLogger(ILogger logger)
     {
-        for (int i = 0; i < SlotSizes.Length; i++)
-        {
-            if (length <= SlotSizes[i])
-            {
-                return i;
-            }
-        }
-
-        return -1;
+        ArgumentNullException.ThrowIfNull(logger);
+        return ReferenceEquals(Interlocked.CompareExchange(ref _logger, logger, NullLogger.Instance), NullLogger.Instance);
     }
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
-
-    private SlabBuffer AllocateLarge(int length)
-    {
-        if (length > int.MaxValue / 2)
-        {
-            throw new ArgumentOutOfRangeException(nameof(length), length, "Secure buffers are limited to 1 GiB.");
-        }
-
-        int slotSize = RoundUp(length, 16);
-        int usable = RoundUp(slotSize + CanarySize, VirtualMemory.PageSize);
-        SlabChunk chunk = MapChunk(usable, usable, slotSize, usable, 0);
-        chunk.Live = 1;
-        return NewBuffer(null, chunk, 0, length);
-    }
-
-    private SlabBuffer NewBuffer(SizeClass? sizeClass, SlabChunk chunk, int local, int length) =>
+    /// <summary>A buffer over slot <paramref name="local"/> of <paramref name="chunk"/>, strict or not as configured.</summary>
+    internal SlabBuffer NewBuffer(SlabSizeClass? sizeClass, SlabChunk chunk, int local, int length) =>
         _strict
             ? new StrictSlabBuffer(this, sizeClass, chunk, local, length)
             : new SlabBuffer(this, sizeClass, chunk, local, length);
 
     /// <summary>Maps, guards, dump-excludes and locks a chunk and writes its canaries.</summary>
-    private SlabChunk MapChunk(int usableBytes, int regionSize, int slotSize, int stride, int firstIndex)
+    internal SlabChunk MapChunk(int usableBytes, int regionSize, int slotSize, int stride, int index)
     {
         int page = VirtualMemory.PageSize;
         nuint total = (nuint)usableBytes + (nuint)(2 * page);
@@ -179,7 +162,7 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
         {
             VirtualMemory.Protect(mapping, (nuint)page, readWrite: false);
             VirtualMemory.Protect(start + usableBytes, (nuint)page, readWrite: false);
-            if (!VirtualMemory.ExcludeFromDumps(mapping, total) && firstIndex == 0)
+            if (!VirtualMemory.ExcludeFromDumps(mapping, total) && index == 0)
             {
                 SecureMemoryLog.NoDumpExclusion(_logger);
             }
@@ -190,10 +173,10 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
                 OnLockRefused(usableBytes, error);
             }
 
-            var chunk = new SlabChunk(mapping, total, usableBytes, regionSize, slotSize, stride, firstIndex, error == 0, _strict);
+            var chunk = new SlabChunk(mapping, total, usableBytes, regionSize, slotSize, stride, index, error == 0, _strict);
             for (int i = 0; i < chunk.SlotCount; i++)
             {
-                WriteCanary(chunk.SlotAddress(i) + slotSize);
+                _canary.Write(chunk.SlotAddress(i) + slotSize);
             }
 
             if (_strict)
@@ -225,6 +208,113 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
         }
     }
 
+    /// <summary>Wipes, unlocks and unmaps a chunk.</summary>
+    internal void ReleaseChunk(SlabChunk chunk)
+    {
+        nint start = (nint)chunk.Start;
+        if (_strict)
+        {
+            VirtualMemory.Protect(start, (nuint)chunk.UsableBytes, readWrite: true);
+        }
+
+        CryptographicOperations.ZeroMemory(new Span<byte>(chunk.Start, chunk.UsableBytes));
+        if (chunk.IsLocked)
+        {
+            VirtualMemory.Unlock(start, (nuint)chunk.UsableBytes);
+            Interlocked.Add(ref _locked, -chunk.UsableBytes);
+            SecureMemoryStatistics.AddLocked(-chunk.UsableBytes);
+        }
+        else
+        {
+            Interlocked.Add(ref _unlocked, -chunk.UsableBytes);
+            SecureMemoryStatistics.AddUnlocked(-chunk.UsableBytes);
+        }
+
+        VirtualMemory.Unmap(chunk.Mapping, chunk.MappingSize);
+    }
+
+    /// <summary>Called by <see cref="SlabBuffer"/>'s FreeCore after the base class wiped the requested bytes.</summary>
+    internal void Release(SlabBuffer buffer)
+    {
+        SlabChunk chunk = buffer.Chunk;
+        bool intact;
+        if (_strict)
+        {
+            chunk.EnterRegion(buffer.Region);
+        }
+
+        try
+        {
+            intact = _canary.IsIntact(buffer.Pointer + chunk.SlotSize);
+            CryptographicOperations.ZeroMemory(new Span<byte>(buffer.Pointer, chunk.SlotSize));
+        }
+        finally
+        {
+            if (_strict)
+            {
+                chunk.ExitRegion(buffer.Region);
+            }
+        }
+
+        Interlocked.Decrement(ref _buffers);
+        SecureMemoryStatistics.AddBuffers(-1);
+        if (buffer.SizeClass is null)
+        {
+            ReleaseChunk(chunk); // a large buffer has its own mapping, wiped and returned to the OS either way
+        }
+        else if (intact)
+        {
+            buffer.SizeClass.Push(chunk, buffer.Local);
+        }
+        else
+        {
+            // Quarantine: the slot is never pushed back, so it stays counted in chunk.Live and is never handed out again.
+            Interlocked.Increment(ref _quarantined);
+        }
+
+        if (!intact)
+        {
+            // No throw: Free runs in finally blocks and Dispose methods, where an exception would replace the one
+            // already unwinding (the likelier clue to the overrun). The freeing stack goes into the log instead.
+            Interlocked.Increment(ref _corruptions);
+            SecureMemoryStatistics.AddCorruption();
+            if (_logger.IsEnabled(LogLevel.Critical))
+            {
+                string freedAt = new StackTrace(1, false).ToString();
+                SecureMemoryLog.CanaryCorrupted(_logger, buffer.Length, chunk.SlotSize, freedAt);
+            }
+        }
+    }
+
+    private static int ClassIndex(int length)
+    {
+        for (int i = 0; i < SlotSizes.Length; i++)
+        {
+            if (length <= SlotSizes[i])
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private SlabBuffer AllocateLarge(int length)
+    {
+        if (length > int.MaxValue / 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "Secure buffers are limited to 1 GiB.");
+        }
+
+        int slotSize = RoundUp(length, 16);
+        int usable = RoundUp(slotSize + CanarySize, VirtualMemory.PageSize);
+        SlabChunk chunk = MapChunk(usable, usable, slotSize, usable, 0);
+        chunk.Live = 1;
+        return NewBuffer(null, chunk, 0, length);
+    }
+
     private void OnLockRefused(int bytes, int error)
     {
         long? limit = VirtualMemory.LockLimit();
@@ -251,267 +341,5 @@ internal sealed unsafe class SlabAllocator : SecureAllocator, IDisposable
         {
             SecureMemoryLog.UnlockedFallbackAgain(_logger, bytes, error);
         }
-    }
-
-    private void ReleaseChunk(SlabChunk chunk)
-    {
-        nint start = (nint)chunk.Start;
-        if (_strict)
-        {
-            VirtualMemory.Protect(start, (nuint)chunk.UsableBytes, readWrite: true);
-        }
-
-        CryptographicOperations.ZeroMemory(new Span<byte>(chunk.Start, chunk.UsableBytes));
-        if (chunk.IsLocked)
-        {
-            VirtualMemory.Unlock(start, (nuint)chunk.UsableBytes);
-            Interlocked.Add(ref _locked, -chunk.UsableBytes);
-            SecureMemoryStatistics.AddLocked(-chunk.UsableBytes);
-        }
-        else
-        {
-            Interlocked.Add(ref _unlocked, -chunk.UsableBytes);
-            SecureMemoryStatistics.AddUnlocked(-chunk.UsableBytes);
-        }
-
-        VirtualMemory.Unmap(chunk.Mapping, chunk.MappingSize);
-    }
-
-    private void WriteCanary(byte* at)
-    {
-        var words = (ulong*)at;
-        (words[0], words[1]) = Canary(at);
-    }
-
-    private bool CanaryIntact(byte* at)
-    {
-        var words = (ulong*)at;
-        (ulong c0, ulong c1) = Canary(at);
-        return ((words[0] ^ c0) | (words[1] ^ c1)) == 0;
-    }
-
-    // Mixing in the address makes every slot's canary different, so a canary copied from one slot fails elsewhere.
-    private (ulong, ulong) Canary(byte* at)
-    {
-        ulong address = (ulong)at;
-        return (_canary0 ^ address, _canary1 ^ (address * 0x9E3779B97F4A7C15UL));
-    }
-
-    /// <summary>Called by <see cref="SlabBuffer.FreeCore"/> after the base class wiped the requested bytes.</summary>
-    private void Release(SlabBuffer buffer)
-    {
-        SlabChunk chunk = buffer.Chunk;
-        bool intact;
-        if (_strict)
-        {
-            chunk.EnterRegion(buffer.Region);
-        }
-
-        try
-        {
-            intact = CanaryIntact(buffer.Pointer + chunk.SlotSize);
-            CryptographicOperations.ZeroMemory(new Span<byte>(buffer.Pointer, chunk.SlotSize));
-        }
-        finally
-        {
-            if (_strict)
-            {
-                chunk.ExitRegion(buffer.Region);
-            }
-        }
-
-        Interlocked.Decrement(ref _buffers);
-        SecureMemoryStatistics.AddBuffers(-1);
-        if (buffer.SizeClass is null)
-        {
-            ReleaseChunk(chunk); // a large buffer has its own mapping
-        }
-        else if (intact)
-        {
-            buffer.SizeClass.Push(chunk, buffer.Local);
-        }
-
-        if (!intact)
-        {
-            if (buffer.SizeClass is not null)
-            {
-                Interlocked.Increment(ref _quarantined);
-            }
-
-            SecureMemoryLog.CanaryCorrupted(_logger, chunk.SlotSize);
-            throw new SecureMemoryException(
-                $"Secure memory corruption detected: something wrote past the end of a {chunk.SlotSize}-byte secure buffer "
-                + "(its canary was overwritten). The buffer was wiped and its slot quarantined.");
-        }
-    }
-
-    /// <summary>Slots of one size, with a lock-free free list.</summary>
-    private sealed class SizeClass
-    {
-        private readonly SlabAllocator _owner;
-        private readonly int _slotSize;
-        private readonly int _stride;
-        private readonly int _slotsPerChunk;
-        private readonly Lock _growLock = new();
-        private SlabChunk[] _chunks = new SlabChunk[4];
-        private int _chunkCount;
-
-        // head := tag:32 | top:32, top = index of the first free slot + 1 (0 = empty); the tag changes on every CAS.
-        private long _head;
-
-        public SizeClass(SlabAllocator owner, int slotSize)
-        {
-            _owner = owner;
-            _slotSize = slotSize;
-            _stride = slotSize + CanarySize;
-            int page = VirtualMemory.PageSize;
-            _slotsPerChunk = owner._chunkBytes / page * (page / _stride);
-        }
-
-        public SlabBuffer Allocate(int length)
-        {
-            if (!TryPop(out SlabChunk? chunk, out int local))
-            {
-                (chunk, local) = Grow();
-            }
-
-            return _owner.NewBuffer(this, chunk, local, length);
-        }
-
-        public void Push(SlabChunk chunk, int local)
-        {
-            int encoded = chunk.FirstIndex + local + 1;
-            Interlocked.Decrement(ref chunk.Live);
-            while (true)
-            {
-                long head = Volatile.Read(ref _head);
-                chunk.Next[local] = (int)(uint)head;
-                if (Interlocked.CompareExchange(ref _head, NextHead(head, encoded), head) == head)
-                {
-                    return;
-                }
-            }
-        }
-
-        public void ReleaseIdleChunks()
-        {
-            lock (_growLock)
-            {
-                for (int i = 0; i < _chunkCount; i++)
-                {
-                    if (Volatile.Read(ref _chunks[i].Live) == 0)
-                    {
-                        _owner.ReleaseChunk(_chunks[i]);
-                    }
-                }
-
-                // Freed slots of chunks still in use stay linked; the allocator is disposed, so nothing pops them.
-            }
-        }
-
-        private static long NextHead(long head, int top) => (long)((((ulong)head >> 32) + 1) << 32) | (uint)top;
-
-        private bool TryPop([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SlabChunk? chunk, out int local)
-        {
-            while (true)
-            {
-                long head = Volatile.Read(ref _head);
-                int top = (int)(uint)head - 1;
-                if (top < 0)
-                {
-                    chunk = null;
-                    local = 0;
-                    return false;
-                }
-
-                // The chunk was published before any of its slots was pushed, and the CAS that pushed it is a full fence.
-                SlabChunk candidate = Volatile.Read(ref _chunks)[top / _slotsPerChunk];
-                int slot = top - candidate.FirstIndex;
-                int next = Volatile.Read(ref candidate.Next[slot]);
-                if (Interlocked.CompareExchange(ref _head, NextHead(head, next), head) == head)
-                {
-                    Interlocked.Increment(ref candidate.Live);
-                    chunk = candidate;
-                    local = slot;
-                    return true;
-                }
-            }
-        }
-
-        private (SlabChunk Chunk, int Local) Grow()
-        {
-            lock (_growLock)
-            {
-                if (TryPop(out SlabChunk? raced, out int racedLocal))
-                {
-                    return (raced, racedLocal);
-                }
-
-                if (_chunkCount >= int.MaxValue / _slotsPerChunk - 1)
-                {
-                    throw new SecureMemoryException($"Too many {_slotSize}-byte secure buffers.");
-                }
-
-                int first = _chunkCount * _slotsPerChunk;
-                SlabChunk chunk = _owner.MapChunk(_owner._chunkBytes, VirtualMemory.PageSize, _slotSize, _stride, first);
-                chunk.Live = 1;
-
-                SlabChunk[] chunks = _chunks;
-                if (_chunkCount == chunks.Length)
-                {
-                    Array.Resize(ref chunks, chunks.Length * 2);
-                }
-
-                chunks[_chunkCount++] = chunk;
-                Volatile.Write(ref _chunks, chunks);
-
-                // Slot 0 goes to the caller; slots 1..n-1 are chained and pushed with one CAS.
-                int n = chunk.SlotCount;
-                if (n > 1)
-                {
-                    for (int i = 1; i < n - 1; i++)
-                    {
-                        chunk.Next[i] = first + i + 2;
-                    }
-
-                    while (true)
-                    {
-                        long head = Volatile.Read(ref _head);
-                        chunk.Next[n - 1] = (int)(uint)head;
-                        if (Interlocked.CompareExchange(ref _head, NextHead(head, first + 2), head) == head)
-                        {
-                            break;
-                        }
-                    }
-                }
-
-                return (chunk, 0);
-            }
-        }
-    }
-
-    private class SlabBuffer(SlabAllocator owner, SizeClass? sizeClass, SlabChunk chunk, int local, int length)
-        : SecureBuffer(chunk.SlotAddress(local), length)
-    {
-        public SlabAllocator Owner { get; } = owner;
-
-        public SizeClass? SizeClass { get; } = sizeClass;
-
-        public SlabChunk Chunk { get; } = chunk;
-
-        public int Local { get; } = local;
-
-        public int Region { get; } = chunk.RegionOf(local);
-
-        protected override void FreeCore() => Owner.Release(this);
-    }
-
-    /// <summary>A buffer whose page is opened only between EnterAccess and ExitAccess.</summary>
-    private sealed class StrictSlabBuffer(SlabAllocator owner, SizeClass? sizeClass, SlabChunk chunk, int local, int length)
-        : SlabBuffer(owner, sizeClass, chunk, local, length)
-    {
-        public override void EnterAccess() => Chunk.EnterRegion(Region);
-
-        public override void ExitAccess() => Chunk.ExitRegion(Region);
     }
 }

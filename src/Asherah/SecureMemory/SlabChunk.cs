@@ -18,7 +18,7 @@ internal sealed unsafe class SlabChunk
     private readonly Lock[]? _regionLocks;
 
     public SlabChunk(
-        nint mapping, nuint mappingSize, int usableBytes, int regionSize, int slotSize, int stride, int firstIndex, bool isLocked, bool strict)
+        nint mapping, nuint mappingSize, int usableBytes, int regionSize, int slotSize, int stride, int index, bool isLocked, bool strict)
     {
         Mapping = mapping;
         MappingSize = mappingSize;
@@ -29,7 +29,7 @@ internal sealed unsafe class SlabChunk
         Stride = stride;
         SlotsPerRegion = regionSize / stride;
         SlotCount = (usableBytes / regionSize) * SlotsPerRegion;
-        FirstIndex = firstIndex;
+        Index = index;
         IsLocked = isLocked;
         Next = new int[SlotCount];
         if (strict)
@@ -64,12 +64,12 @@ internal sealed unsafe class SlabChunk
 
     public int SlotCount { get; }
 
-    /// <summary>Index of slot 0 in the size class's numbering of all its slots.</summary>
-    public int FirstIndex { get; }
+    /// <summary>The chunk's position among its size class's chunks (0 for a large buffer's own chunk).</summary>
+    public int Index { get; }
 
     public bool IsLocked { get; }
 
-    /// <summary>Free-list links, kept out of the secret memory: encoded index (index + 1, 0 = end) of the next free slot.</summary>
+    /// <summary>Free-list links, kept out of the secret memory: the slot id of the next free slot (0 = end); see <see cref="SlabSizeClass"/>.</summary>
     public int[] Next { get; }
 
     /// <summary>Slots handed out and not returned (quarantined slots stay counted).</summary>

@@ -43,9 +43,9 @@ public sealed partial class ChildProcessTests
         ChildResult result = ProbeProcess.Run("exhaust 5000", memlockBytes: 65536);
 
         Assert.True(result.ExitCode == 2, result.ToString()); // caught SecureMemoryException, no crash
-        Assert.Contains("REFUSED after 1024:", result.Stdout, StringComparison.Ordinal); // the first chunk fitted
+        Assert.Contains("REFUSED after 960:", result.Stdout, StringComparison.Ordinal); // chunks of 4, 8, 16, 32 KiB fitted
         Assert.Contains("locked-memory limit is 65536 bytes", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Asherah holds 65536 bytes locked", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Asherah holds 61440 bytes locked", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("SecureMemoryOptions.AllowUnlockedFallback", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("ERRNO 12", result.Stdout, StringComparison.Ordinal); // ENOMEM
     }
@@ -56,11 +56,27 @@ public sealed partial class ChildProcessTests
         ChildResult result = ProbeProcess.Run("exhaust 5000 fallback", memlockBytes: 65536);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("OK 5000 locked=65536 unlocked=262144", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("OK 5000 locked=61440 unlocked=262144", result.Stdout, StringComparison.Ordinal); // 960 + 4 * 1024 slots
         Assert.Single(Regex.Matches(result.Stdout, "LOG Warning 100 "));
         string flags = Regex.Match(result.Stdout, "LAST-VMFLAGS (.*)").Groups[1].Value.Trim();
         Assert.Contains("dd", flags.Split(' '));
         Assert.DoesNotContain("lo", flags.Split(' '));
+    }
+
+    [LinuxTheory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void TheQuickStart_RunsWithinASixtyFourKiBMemlockLimit(int partitions)
+    {
+        // 64 KiB is the default RLIMIT_MEMLOCK for non-root users on many distributions.
+        ChildResult result = ProbeProcess.Run($"quick-start {partitions}", memlockBytes: 65536);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"PARTITIONS {partitions}", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, Field(result, "UNLOCKED"));
+        long locked = Field(result, "LOCKED");
+        Assert.InRange(locked, 1, 65536);
+        Assert.InRange(Field(result, "VMLCK"), locked, 65536);
     }
 
     [LinuxFact]
@@ -73,7 +89,8 @@ public sealed partial class ChildProcessTests
         long locked = Field(result, "LOCKED");
         long vmLck = Field(result, "VMLCK");
         Assert.Equal(0, Field(result, "UNLOCKED"));
-        Assert.Equal(98 * 64 * 1024, locked); // ceil(100,000 / 1,024 slots per chunk) chunks of 64 KiB
+        // 960 slots in chunks of 4, 8, 16 and 32 KiB, then ceil(99,040 / 1,024) = 97 chunks of 64 KiB.
+        Assert.Equal((60 + (97 * 64)) * 1024, locked);
         Assert.True(vmLck <= EightMiB, $"VmLck {vmLck}");
         Assert.True(vmLck >= locked, $"VmLck {vmLck} < allocator's {locked}");
     }

@@ -29,13 +29,19 @@ public sealed class SecureMemoryOptionsTests
     }
 
     [Fact]
-    public void ChunkSize_OfTwoHundredFiftySixKiB_IsUsedForEachChunk()
+    public void ChunkSize_OfTwoHundredFiftySixKiB_CapsTheDoublingChunks()
     {
         using var allocator = new SlabAllocator(new SecureMemoryOptions { ChunkSize = 256 * 1024 });
+        int page = Environment.SystemPageSize;
+        int doubling = (256 * 1024) - page; // one page, doubling up to 128 KiB: 2 * 128 KiB - 1 page
+        int slots = (doubling + (2 * 256 * 1024)) / 64;
 
-        allocator.Allocate(48).Free();
+        var buffers = Enumerable.Range(0, slots).Select(_ => allocator.Allocate(48)).ToList();
 
-        Assert.Equal(256 * 1024, allocator.LockedBytes);
+        Assert.Equal(doubling + (2 * 256 * 1024), allocator.LockedBytes);
+        Assert.Equal(256 * 1024, SlabAllocator.ChunkBounds(buffers[^1]).Length);
+        Assert.Equal(2, buffers.Select(b => SlabAllocator.ChunkBounds(b)).Distinct().Count(c => c.Length == 256 * 1024));
+        buffers.ForEach(b => b.Free());
     }
 
     [Fact]
@@ -49,5 +55,23 @@ public sealed class SecureMemoryOptionsTests
         Assert.Same(a, b);
         Assert.NotSame(a, strict);
         Assert.True(((SlabAllocator)strict).IsStrict);
+    }
+
+    [Fact]
+    public unsafe void Create_WithALogger_AttachesItToASharedAllocatorCreatedWithoutOne()
+    {
+        var options = new SecureMemoryOptions { ChunkSize = 2 * 1024 * 1024 }; // options no other test shares
+        var logger = new RecordingLogger();
+        SecureAllocator withoutLogger = SecureAllocators.Create(options);
+        SecureAllocator withLogger = SecureAllocators.Create(options, logger);
+        SecureAllocator laterLogger = SecureAllocators.Create(options, new RecordingLogger());
+
+        SecureBuffer buffer = withoutLogger.Allocate(16);
+        buffer.Pointer[SlabAllocator.SlotCapacity(buffer)] ^= 0x10;
+        buffer.Free();
+
+        Assert.Same(withoutLogger, withLogger);
+        Assert.Same(withLogger, laterLogger);
+        Assert.Contains(logger.Entries, e => e.EventId == 103); // the first logger passed, not the later one
     }
 }

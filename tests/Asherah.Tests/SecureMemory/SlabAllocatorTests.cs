@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Asherah.SecureMemory;
+using Microsoft.Extensions.Logging;
 
 namespace Asherah.Tests.SecureMemory;
 
@@ -41,16 +42,51 @@ public sealed unsafe class SlabAllocatorTests : IDisposable
     }
 
     [Fact]
-    public void Allocate_ManySmallKeys_SharesOneLockedChunk()
+    public void Allocate_ManySmallKeys_ShareOneLockedPage()
     {
-        var buffers = Enumerable.Range(0, 1000).Select(_ => _allocator.Allocate(48)).ToList();
+        int perPage = Environment.SystemPageSize / 64; // a 48-byte key and its canary take 64 bytes
+        var buffers = Enumerable.Range(0, perPage).Select(_ => _allocator.Allocate(48)).ToList();
 
-        // 1,000 slots of 64 bytes fit in one 64 KiB chunk.
-        Assert.Equal(SecureMemoryOptions.DefaultChunkSize, _allocator.LockedBytes);
-        Assert.Equal(1000, _allocator.AllocatedBuffers);
-        Assert.Equal(1000, buffers.Select(b => (nint)b.Pointer).Distinct().Count());
+        Assert.Equal(Environment.SystemPageSize, _allocator.LockedBytes);
+        Assert.Equal(perPage, _allocator.AllocatedBuffers);
+        Assert.Equal(perPage, buffers.Select(b => (nint)b.Pointer).Distinct().Count());
         buffers.ForEach(b => b.Free());
         Assert.Equal(0, _allocator.AllocatedBuffers);
+    }
+
+    [Fact]
+    public void Allocate_FirstChunkIsOnePageAndEachNextDoublesUpToTheChunkSize()
+    {
+        int page = Environment.SystemPageSize;
+        int full = SecureMemoryOptions.DefaultChunkSize;
+        var expected = new List<int>();
+        for (int bytes = page; bytes < full; bytes *= 2)
+        {
+            expected.Add(bytes);
+        }
+
+        expected.Add(full);
+        expected.Add(full);
+        int slots = expected.Sum() / 64;
+
+        var buffers = Enumerable.Range(0, slots).Select(_ => _allocator.Allocate(48)).ToList();
+
+        // Chunks in the order they were mapped: a new chunk's first slot is handed out first.
+        var chunks = buffers.Select(b => SlabAllocator.ChunkBounds(b)).Distinct().ToList();
+        Assert.Equal(expected, chunks.Select(c => c.Length));
+        Assert.Equal(expected.Sum(), _allocator.LockedBytes);
+        Assert.Equal(slots, buffers.Select(b => (nint)b.Pointer).Distinct().Count());
+        Assert.All(buffers, b =>
+        {
+            (nint start, int length) = SlabAllocator.ChunkBounds(b);
+            Assert.InRange((nint)b.Pointer, start, start + length - 64);
+        });
+        buffers.ForEach(b => b.Free());
+
+        // Freed slots of every chunk are reused before anything new is mapped.
+        var again = Enumerable.Range(0, slots).Select(_ => _allocator.Allocate(48)).ToList();
+        Assert.Equal(expected.Sum(), _allocator.LockedBytes);
+        again.ForEach(b => b.Free());
     }
 
     [LinuxFact]
@@ -108,34 +144,80 @@ public sealed unsafe class SlabAllocatorTests : IDisposable
     }
 
     [Fact]
-    public void Free_AfterCanaryOverwrite_ThrowsWipesAndQuarantinesTheSlot()
+    public void Free_AfterCanaryOverwrite_ReturnsButWipesLogsCountsAndQuarantinesTheSlot()
     {
-        SecureBuffer buffer = _allocator.Allocate(48);
+        var logger = new RecordingLogger();
+        using var allocator = new SlabAllocator(new SecureMemoryOptions(), logger);
+        long processBefore = SecureMemoryStatistics.CorruptionsDetected;
+        SecureBuffer buffer = allocator.Allocate(48);
         byte* raw = buffer.Pointer;
         buffer.Span.Fill(0x77);
         raw[SlabAllocator.SlotCapacity(buffer)] ^= 0x01; // one bit past the end
 
-        var error = Assert.Throws<SecureMemoryException>(buffer.Free);
+        buffer.Free(); // does not throw
 
-        Assert.Contains("canary", error.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.True(buffer.IsFreed);
         Assert.True(new ReadOnlySpan<byte>(raw, 48).IndexOfAnyExcept((byte)0) < 0);
-        Assert.Equal(1, _allocator.QuarantinedSlots);
-        Assert.Equal(0, _allocator.AllocatedBuffers);
+        Assert.Equal(1, allocator.QuarantinedSlots);
+        Assert.Equal(1, allocator.CorruptionsDetected);
+        Assert.True(SecureMemoryStatistics.CorruptionsDetected > processBefore);
+        Assert.Equal(0, allocator.AllocatedBuffers);
+        var logged = Assert.Single(logger.Entries, e => e.EventId == 103);
+        Assert.Equal(LogLevel.Critical, logged.Level);
+        Assert.Contains("48-byte secure buffer", logged.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(Free_AfterCanaryOverwrite_ReturnsButWipesLogsCountsAndQuarantinesTheSlot), logged.Message, StringComparison.Ordinal);
 
-        // The quarantined slot is never handed out again.
-        var later = Enumerable.Range(0, 2000).Select(_ => _allocator.Allocate(48)).ToList();
+        // The quarantined slot is never handed out again, though its neighbours are.
+        var later = Enumerable.Range(0, 2000).Select(_ => allocator.Allocate(48)).ToList();
         Assert.DoesNotContain(later, b => b.Pointer == raw);
         later.ForEach(b => b.Free());
+        var again = Enumerable.Range(0, 2000).Select(_ => allocator.Allocate(48)).ToList();
+        Assert.DoesNotContain(again, b => b.Pointer == raw);
+        again.ForEach(b => b.Free());
+        Assert.Equal(1, allocator.CorruptionsDetected);
     }
 
     [Fact]
-    public void Free_OfALargeBufferAfterCanaryOverwrite_Throws()
+    public void Free_OfACorruptedBufferInAFinally_LetsTheOriginalExceptionSurface()
     {
-        SecureBuffer buffer = _allocator.Allocate(1000);
+        var logger = new RecordingLogger();
+        using var allocator = new SlabAllocator(new SecureMemoryOptions(), logger);
+
+        void OverrunThenFail()
+        {
+            SecureBuffer buffer = allocator.Allocate(32);
+            try
+            {
+                buffer.Pointer[SlabAllocator.SlotCapacity(buffer)] = 0xFF; // the overrun
+                throw new InvalidOperationException("the original failure");
+            }
+            finally
+            {
+                buffer.Free();
+            }
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(OverrunThenFail);
+
+        Assert.Equal("the original failure", error.Message);
+        Assert.Equal(1, allocator.CorruptionsDetected);
+        Assert.Contains(logger.Entries, e => e.EventId == 103 && e.Level == LogLevel.Critical);
+    }
+
+    [Fact]
+    public void Free_OfALargeBufferAfterCanaryOverwrite_ReturnsLogsAndUnmapsIt()
+    {
+        var logger = new RecordingLogger();
+        using var allocator = new SlabAllocator(new SecureMemoryOptions(), logger);
+        SecureBuffer buffer = allocator.Allocate(1000);
         buffer.Pointer[SlabAllocator.SlotCapacity(buffer)] = 0xFF;
 
-        Assert.Throws<SecureMemoryException>(buffer.Free);
-        Assert.Equal(0, _allocator.LockedBytes);
+        buffer.Free();
+
+        Assert.Equal(0, allocator.LockedBytes);
+        Assert.Equal(1, allocator.CorruptionsDetected);
+        Assert.Equal(0, allocator.QuarantinedSlots); // its own mapping, wiped and unmapped: nothing to withhold
+        Assert.Contains(logger.Entries, e => e.EventId == 103 && e.Level == LogLevel.Critical);
     }
 
     [Fact]
@@ -174,7 +256,7 @@ public sealed unsafe class SlabAllocatorTests : IDisposable
         long processBefore = SecureMemoryStatistics.LockedBytes;
         allocator.Allocate(64).Free();
         allocator.Allocate(128).Free();
-        Assert.Equal(2 * SecureMemoryOptions.DefaultChunkSize, allocator.LockedBytes);
+        Assert.Equal(2 * Environment.SystemPageSize, allocator.LockedBytes); // the first chunk of two size classes
 
         allocator.Dispose();
 
@@ -210,6 +292,7 @@ public sealed unsafe class SlabAllocatorTests : IDisposable
         Assert.True(observed["asherah.secure_memory.locked"] >= _allocator.LockedBytes);
         Assert.True(observed["asherah.secure_memory.buffers"] >= 1);
         Assert.True(observed.ContainsKey("asherah.secure_memory.unlocked"));
+        Assert.True(observed.ContainsKey("asherah.secure_memory.corruptions"));
         Assert.True(SecureMemoryStatistics.LockedBytes >= _allocator.LockedBytes);
         buffer.Free();
     }
