@@ -2,11 +2,8 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Asherah;
-using Asherah.KeyManagement;
-using Asherah.Metastore;
 using Asherah.SecureMemory;
 using Microsoft.Extensions.Logging;
-using Asherah;
 
 // Usage: Asherah.SecureMemory.Probe <command> [args]
 // Exit codes: 0 success; 2 SecureMemoryException (message on stdout); 3 corruption found; 4 a fault did not happen;
