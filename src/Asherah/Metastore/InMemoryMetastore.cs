@@ -69,9 +69,9 @@ public sealed class InMemoryMetastore : IMetastore, IMetastoreCatalog
         }
     }
 
-    /// <summary>Replaces a stored record, as an operator revoking a key would. For tests and tooling.</summary>
+    /// <summary>Replaces a stored record, as an operator revoking a key would (for tests).</summary>
     /// <returns><see langword="false"/> when no record exists for the pair.</returns>
-    public bool Replace(string keyId, DateTimeOffset created, EnvelopeKeyRecord record)
+    internal bool Replace(string keyId, DateTimeOffset created, EnvelopeKeyRecord record)
     {
         if (!_keys.TryGetValue(keyId, out var versions))
         {
