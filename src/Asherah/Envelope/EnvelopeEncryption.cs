@@ -39,7 +39,7 @@ internal sealed class EnvelopeEncryption : IDisposable
     {
         _context = context;
         _partition = partition;
-        _keys = new IntermediateKeyRing(context, partition.IntermediateKeyId, systemKeys);
+        _keys = new IntermediateKeyRing(context, partition, systemKeys);
     }
 
     public Partition Partition => _partition;

@@ -17,6 +17,9 @@ internal static class Error
     public static MetadataMissingException KeyNotFound(string keyId, long created) =>
         new($"Could not find key record with id '{keyId}' created at {created}.");
 
+    public static MetadataMissingException ForeignParentKey(string keyId, long created) =>
+        new($"Could not find key record with id '{keyId}' created at {created} under this factory's system key.");
+
     public static MetadataMissingException ParentKeyMetaMissing(string keyId) =>
         new($"The key record '{keyId}' has no parent key metadata.");
 
@@ -25,4 +28,10 @@ internal static class Error
 
     public static ArgumentException EmptyPartition(string paramName) =>
         new("A partition id must be a non-empty string.", paramName);
+
+    public static ArgumentException WhitespacePartition(string paramName) =>
+        new("A partition id must not be only white space.", paramName);
+
+    public static ArgumentException IllFormedId(string kind, string paramName) =>
+        new($"A {kind} id must be well-formed UTF-16 (no unpaired surrogates): two ill-formed ids can encode to the same key id.", paramName);
 }
