@@ -51,6 +51,11 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
 
     /// <summary>Encrypts a payload into a data row record.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="payload"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The payload is longer than <see cref="BytesSession.MaxPayloadLength"/> bytes (for a JSON session, its UTF-8 JSON;
+    /// the exception is then an <see cref="ArgumentOutOfRangeException"/>), or a JSON payload nests deeper than
+    /// <see cref="JsonSession.MaxDepth"/>.
+    /// </exception>
     /// <exception cref="MetastoreException">The metastore failed while loading or storing a key.</exception>
     /// <exception cref="KmsException">The key management service failed.</exception>
     /// <exception cref="ObjectDisposedException">The session or its factory has been disposed.</exception>

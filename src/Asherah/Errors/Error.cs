@@ -26,6 +26,12 @@ internal static class Error
     public static MetadataMissingException KeyNotPresentAfterRetry(string keyId) =>
         new($"The key '{keyId}' was not present after a concurrent writer stored it.");
 
+    public static ArgumentOutOfRangeException PayloadTooLarge(long payloadLength, int maxPayloadLength, string paramName = "payload") =>
+        new(paramName, payloadLength, $"A payload may hold at most {maxPayloadLength} bytes.");
+
+    public static ArgumentException RecordTooLarge(string paramName = "payload") =>
+        new("The record for this payload and partition id would not fit in a byte array.", paramName);
+
     public static ArgumentException EmptyPartition(string paramName) =>
         new("A partition id must be a non-empty string.", paramName);
 
