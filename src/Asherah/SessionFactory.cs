@@ -38,7 +38,7 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
         if (context.Policy.CacheSessions)
         {
             _sessions = new SessionCache(NewEnvelope, context.Policy, context.Time, context.Logger);
-            context.Metrics.ObserveSessionCache(() => _sessions.Count);
+            context.Metrics.ObserveSessionCache(_sessions, static sessions => sessions.IsDisposed ? null : sessions.Count);
         }
     }
 
@@ -105,7 +105,7 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
         return new JsonSession(this, envelope, shared);
     }
 
-    /// <summary>Wipes every cached key and disposes what the factory owns.</summary>
+    /// <summary>Wipes every cached key and disposes what the factory owns (including its meter, unless it came from an IMeterFactory).</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -122,6 +122,7 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
 
         _systemKeys.Dispose();
         _ownedKms?.Dispose();
+        _context.Metrics.Dispose();
     }
 
     /// <inheritdoc cref="Dispose" />
