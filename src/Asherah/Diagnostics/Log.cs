@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Warning, "The {Kind} id {Id} contains '_': key ids are concatenated with '_', so it can produce the same intermediate key ids as another service or product")]
     public static partial void UnderscoreInId(ILogger logger, string kind, string id);
+
+    [LoggerMessage(10, LogLevel.Warning, "The newest {Tier} key {KeyId} is created at {Created}, more than {SkewSeconds} s ahead of this host's clock; not using it for writes, creating a new key")]
+    public static partial void FutureKey(ILogger logger, string tier, string keyId, long created, long skewSeconds);
 }

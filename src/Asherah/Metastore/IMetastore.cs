@@ -16,10 +16,17 @@ public interface IMetastore
     string? KeySuffix { get; }
 
     /// <summary>Loads the record stored under exactly (<paramref name="keyId"/>, <paramref name="created"/>).</summary>
-    /// <returns>The record, or <see langword="null"/> when there is none.</returns>
+    /// <returns>
+    /// The record, or <see langword="null"/> when there is none. A record whose <see cref="EnvelopeKeyRecord.Created"/>
+    /// differs from <paramref name="created"/> is treated as missing.
+    /// </returns>
     ValueTask<EnvelopeKeyRecord?> LoadAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default);
 
     /// <summary>Loads the most recently created record for <paramref name="keyId"/>.</summary>
+    /// <remarks>
+    /// The record's <see cref="EnvelopeKeyRecord.Created"/> must be the time it is stored under: new records refer to
+    /// their key by it. A record created more than a few minutes ahead of the caller's clock is not used for writes.
+    /// </remarks>
     /// <returns>The record, or <see langword="null"/> when there is none.</returns>
     ValueTask<EnvelopeKeyRecord?> LoadLatestAsync(string keyId, CancellationToken cancellationToken = default);
 
