@@ -156,7 +156,7 @@ internal abstract class KeyRing : IDisposable
     private async ValueTask<Loaded> LoadLatestOrCreateAsync(CancellationToken cancellationToken)
     {
         var now = Context.Time.GetUtcNow();
-        var latest = await Context.Metastore.LoadLatestAsync(KeyId, cancellationToken).ConfigureAwait(false);
+        var latest = await LoadLatestRecordAsync(cancellationToken).ConfigureAwait(false);
         if (latest is not null)
         {
             if (latest.Created - now > MaxFutureSkew)
@@ -184,6 +184,11 @@ internal abstract class KeyRing : IDisposable
         {
             stored = await Context.Metastore.StoreAsync(KeyId, UnixTime.FromSeconds(created), record, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
+        {
+            key.ReleaseOwner();
+            throw MetastoreFailure(e);
+        }
         catch
         {
             key.ReleaseOwner();
@@ -200,7 +205,7 @@ internal abstract class KeyRing : IDisposable
         // Another writer stored a key for this minute first: use theirs (that exact key: the newest may be one we skipped).
         key.ReleaseOwner();
         Log.DuplicateKey(Context.Logger, Tier, KeyId, created);
-        var winner = await Context.Metastore.LoadAsync(KeyId, UnixTime.FromSeconds(created), cancellationToken).ConfigureAwait(false);
+        var winner = await LoadRecordAsync(KeyId, created, cancellationToken).ConfigureAwait(false);
         if (winner is null || winner.Created.ToUnixTimeSeconds() != created)
         {
             throw Error.KeyNotPresentAfterRetry(KeyId);
@@ -211,7 +216,7 @@ internal abstract class KeyRing : IDisposable
 
     private async ValueTask<CryptoKey> LoadAsync(string keyId, long created, CancellationToken cancellationToken)
     {
-        var record = await Context.Metastore.LoadAsync(keyId, UnixTime.FromSeconds(created), cancellationToken).ConfigureAwait(false);
+        var record = await LoadRecordAsync(keyId, created, cancellationToken).ConfigureAwait(false);
         if (record is null || record.Created.ToUnixTimeSeconds() != created)
         {
             // A record whose own time differs from the one it is stored under is not the key asked for.
@@ -238,13 +243,46 @@ internal abstract class KeyRing : IDisposable
             return null;
         }
 
-        var record = await Context.Metastore.LoadAsync(keyId, UnixTime.FromSeconds(created), cancellationToken).ConfigureAwait(false);
+        var record = await LoadRecordAsync(keyId, created, cancellationToken).ConfigureAwait(false);
         if (record is null || record.Created.ToUnixTimeSeconds() != created)
         {
             throw Error.KeyNotFound(keyId, created);
         }
 
         return _cache.Refresh(keyId, created, record.IsRevoked);
+    }
+
+    /// <summary>
+    /// What a failure of the metastore or KMS surfaces as: <see cref="ObjectDisposedException"/> when the ring was
+    /// disposed meanwhile (its failure is then most likely the disposal's), otherwise <paramref name="wrap"/>'s exception.
+    /// </summary>
+    protected Exception DependencyFailure(Exception e, Func<Exception, Exception> wrap) =>
+        _disposed ? new ObjectDisposedException("The session factory was disposed while a key was loading.", e) : wrap(e);
+
+    private Exception MetastoreFailure(Exception e) => DependencyFailure(e, static e => Error.MetastoreFailed(e));
+
+    private async ValueTask<EnvelopeKeyRecord?> LoadRecordAsync(string keyId, long created, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Context.Metastore.LoadAsync(keyId, UnixTime.FromSeconds(created), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
+        {
+            throw MetastoreFailure(e);
+        }
+    }
+
+    private async ValueTask<EnvelopeKeyRecord?> LoadLatestRecordAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Context.Metastore.LoadLatestAsync(KeyId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
+        {
+            throw MetastoreFailure(e);
+        }
     }
 
     /// <summary>Puts a newly loaded key in the cache; returns the cache-owned key.</summary>

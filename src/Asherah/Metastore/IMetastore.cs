@@ -6,7 +6,10 @@ namespace Asherah;
 /// <remarks>
 /// Every implementation passes the same contract suite. <see cref="StoreAsync"/> must be atomic on (id, created): when
 /// two writers store the same pair, exactly one gets <see langword="true"/>; the other gets <see langword="false"/> and
-/// re-loads the winner's record. Failures other than a duplicate throw <see cref="MetastoreException"/>.
+/// re-loads the winner's record. Failures other than a duplicate throw <see cref="MetastoreException"/> (with
+/// <see cref="MetastoreException.IsTransient"/> set when a retry may succeed). Any other exception an implementation
+/// throws, except <see cref="OperationCanceledException"/>, reaches callers wrapped in a <see cref="MetastoreException"/>
+/// that is not transient, with the original as its <see cref="Exception.InnerException"/>.
 /// </remarks>
 public interface IMetastore
 {
