@@ -77,40 +77,83 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
     public abstract ValueTask<TPayload> DecryptAsync(TDataRowRecord dataRowRecord, CancellationToken cancellationToken = default);
 
     /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
-    public TPayload? Load(string persistenceKey, Persistence<TDataRowRecord> persistence) =>
-        LoadAsync(persistenceKey, persistence).AsTask().GetAwaiter().GetResult();
+    /// <exception cref="ArgumentNullException"><paramref name="persistenceKey"/> or <paramref name="persistence"/> is null.</exception>
+    /// <inheritdoc cref="Decrypt(TDataRowRecord)" path="/exception" />
+    public TPayload? Load(string persistenceKey, Persistence<TDataRowRecord> persistence)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceKey);
+        ArgumentNullException.ThrowIfNull(persistence);
+        return LoadAsync(persistenceKey, persistence).AsTask().GetAwaiter().GetResult();
+    }
 
     /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
-    public async ValueTask<TPayload?> LoadAsync(string persistenceKey, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="persistenceKey"/> or <paramref name="persistence"/> is null.</exception>
+    /// <inheritdoc cref="Decrypt(TDataRowRecord)" path="/exception" />
+    public ValueTask<TPayload?> LoadAsync(string persistenceKey, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(persistenceKey);
         ArgumentNullException.ThrowIfNull(persistence);
+        return LoadCoreAsync(persistenceKey, persistence, cancellationToken);
+    }
+
+    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="payload"/> or <paramref name="persistence"/> is null.</exception>
+    /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    public string Store(TPayload payload, Persistence<TDataRowRecord> persistence)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(persistence);
+        return StoreAsync(payload, persistence).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    public void Store(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceKey);
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(persistence);
+        StoreAsync(persistenceKey, payload, persistence).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="payload"/> or <paramref name="persistence"/> is null.</exception>
+    /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    public ValueTask<string> StoreAsync(TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(persistence);
+        return StoreCoreAsync(payload, persistence, cancellationToken);
+    }
+
+    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    public ValueTask StoreAsync(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceKey);
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(persistence);
+        return StoreCoreAsync(persistenceKey, payload, persistence, cancellationToken);
+    }
+
+    private async ValueTask<TPayload?> LoadCoreAsync(string persistenceKey, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken)
+    {
         var record = await persistence.LoadAsync(persistenceKey, cancellationToken).ConfigureAwait(false);
         return record is null ? null : await DecryptAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
-    public string Store(TPayload payload, Persistence<TDataRowRecord> persistence) =>
-        StoreAsync(payload, persistence).AsTask().GetAwaiter().GetResult();
-
-    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
-    public void Store(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence) =>
-        StoreAsync(persistenceKey, payload, persistence).AsTask().GetAwaiter().GetResult();
-
-    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
-    public async ValueTask<string> StoreAsync(TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    private async ValueTask<string> StoreCoreAsync(TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(persistence);
         var record = await EncryptAsync(payload, cancellationToken).ConfigureAwait(false);
         string key = persistence.GenerateKey(record);
         await persistence.StoreAsync(key, record, cancellationToken).ConfigureAwait(false);
         return key;
     }
 
-    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
-    public async ValueTask StoreAsync(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    private async ValueTask StoreCoreAsync(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(persistenceKey);
-        ArgumentNullException.ThrowIfNull(persistence);
         var record = await EncryptAsync(payload, cancellationToken).ConfigureAwait(false);
         await persistence.StoreAsync(persistenceKey, record, cancellationToken).ConfigureAwait(false);
     }
