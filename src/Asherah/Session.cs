@@ -1,4 +1,5 @@
 using Asherah.Envelope;
+using Asherah.Internal;
 using Asherah.KeyManagement;
 
 namespace Asherah;
@@ -77,13 +78,20 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
     public abstract ValueTask<TPayload> DecryptAsync(TDataRowRecord dataRowRecord, CancellationToken cancellationToken = default);
 
     /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
+    /// <remarks>
+    /// Blocks on the persistence (and on key loads on a cache miss); the asynchronous work runs without the caller's
+    /// <see cref="SynchronizationContext"/>, so a persistence that awaits without <c>ConfigureAwait(false)</c> does not
+    /// deadlock a UI or classic ASP.NET thread. The same holds for <c>Store</c>.
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="persistenceKey"/> or <paramref name="persistence"/> is null.</exception>
     /// <inheritdoc cref="Decrypt(TDataRowRecord)" path="/exception" />
     public TPayload? Load(string persistenceKey, Persistence<TDataRowRecord> persistence)
     {
         ArgumentNullException.ThrowIfNull(persistenceKey);
         ArgumentNullException.ThrowIfNull(persistence);
-        return LoadAsync(persistenceKey, persistence).AsTask().GetAwaiter().GetResult();
+        return SyncOverAsync.Run(
+            (Self: this, Key: persistenceKey, Persistence: persistence),
+            static s => s.Self.LoadCoreAsync(s.Key, s.Persistence, CancellationToken.None));
     }
 
     /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
@@ -103,7 +111,9 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
     {
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(persistence);
-        return StoreAsync(payload, persistence).AsTask().GetAwaiter().GetResult();
+        return SyncOverAsync.Run(
+            (Self: this, Payload: payload, Persistence: persistence),
+            static s => s.Self.StoreCoreAsync(s.Payload, s.Persistence, CancellationToken.None));
     }
 
     /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
@@ -114,7 +124,9 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
         ArgumentNullException.ThrowIfNull(persistenceKey);
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(persistence);
-        StoreAsync(persistenceKey, payload, persistence).AsTask().GetAwaiter().GetResult();
+        SyncOverAsync.Run(
+            (Self: this, Key: persistenceKey, Payload: payload, Persistence: persistence),
+            static s => s.Self.StoreCoreAsync(s.Key, s.Payload, s.Persistence, CancellationToken.None));
     }
 
     /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
