@@ -6,8 +6,18 @@ namespace Asherah;
 /// A session for byte payloads: bytes in, data row record JSON (UTF-8) out, with span overloads that write into
 /// caller buffers.
 /// </summary>
+/// <remarks>
+/// A payload holds at most <see cref="MaxPayloadLength"/> bytes; a longer one is refused with
+/// <see cref="ArgumentOutOfRangeException"/> before any key is loaded.
+/// </remarks>
 public sealed class BytesSession : Session<byte[], byte[]>
 {
+    /// <summary>
+    /// The largest payload, in bytes, a record holds: 1 GiB (1,073,741,824), so that the record (base64 JSON, about 4/3
+    /// of the payload) fits in a byte array. Applies to the serialized JSON of a <see cref="JsonSession"/> payload too.
+    /// </summary>
+    public const int MaxPayloadLength = DataRowRecordFormat.MaxPayloadLength;
+
     internal BytesSession(SessionFactory factory, EnvelopeEncryption envelope, bool shared)
         : base(factory, envelope, shared)
     {
@@ -50,7 +60,9 @@ public sealed class BytesSession : Session<byte[], byte[]>
         Envelope.TryEncrypt(payload, destination, out bytesWritten);
 
     /// <summary>The largest record a payload of <paramref name="payloadLength"/> bytes produces.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="payloadLength"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="payloadLength"/> is negative or larger than <see cref="MaxPayloadLength"/>.
+    /// </exception>
     public int GetMaxEncryptedLength(int payloadLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);

@@ -10,12 +10,21 @@ namespace Asherah;
 /// </summary>
 /// <remarks>
 /// The encrypted payload is the object's compact UTF-8 JSON text, as canonical Asherah's JSON sessions write it, so
-/// records are readable by any implementation's bytes or JSON session.
+/// records are readable by any implementation's bytes or JSON session. Objects and arrays may nest at most
+/// <see cref="MaxDepth"/> levels deep (the top-level object is level 1), on encrypt and decrypt alike, so every record
+/// this session writes it can read back.
 /// </remarks>
 public sealed class JsonSession : Session<JsonObject, byte[]>
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    /// <summary>
+    /// How deep objects and arrays may nest in a payload, the top-level object counting as 1: 64, the default of
+    /// System.Text.Json's reader.
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = MaxDepth };
+    private static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = MaxDepth };
+    private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = MaxDepth };
 
     internal JsonSession(SessionFactory factory, EnvelopeEncryption envelope, bool shared)
         : base(factory, envelope, shared)
@@ -23,6 +32,7 @@ public sealed class JsonSession : Session<JsonObject, byte[]>
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="payload"/> nests deeper than <see cref="MaxDepth"/>.</exception>
     public override byte[] Encrypt(JsonObject payload)
     {
         ArgumentNullException.ThrowIfNull(payload);
@@ -45,6 +55,7 @@ public sealed class JsonSession : Session<JsonObject, byte[]>
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="payload"/> nests deeper than <see cref="MaxDepth"/>.</exception>
     public override ValueTask<byte[]> EncryptAsync(JsonObject payload, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(payload);
@@ -73,19 +84,55 @@ public sealed class JsonSession : Session<JsonObject, byte[]>
     private static byte[] Serialize(JsonObject payload)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        try
         {
+            using var writer = new Utf8JsonWriter(buffer, WriterOptions);
             payload.WriteTo(writer, SerializerOptions);
+        }
+        catch (Exception e) when (e is InvalidOperationException or JsonException && IsTooDeep(payload))
+        {
+            // Checked only on failure, so a payload within the limit pays nothing for the walk.
+            throw new ArgumentException($"The JSON payload nests deeper than {MaxDepth} levels.", nameof(payload));
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Whether objects and arrays in <paramref name="root"/> nest deeper than <see cref="MaxDepth"/>.</summary>
+    private static bool IsTooDeep(JsonNode root)
+    {
+        var pending = new Stack<(JsonNode Node, int Depth)>();
+        pending.Push((root, 1));
+        while (pending.TryPop(out var item))
+        {
+            if (item.Depth > MaxDepth)
+            {
+                return true;
+            }
+
+            IEnumerable<JsonNode?> children = item.Node switch
+            {
+                JsonObject o => o.Select(p => p.Value),
+                JsonArray a => a,
+                _ => [],
+            };
+            foreach (var child in children)
+            {
+                if (child is JsonObject or JsonArray)
+                {
+                    pending.Push((child, item.Depth + 1));
+                }
+            }
+        }
+
+        return false;
     }
 
     private static JsonObject Deserialize(byte[] utf8)
     {
         try
         {
-            return JsonNode.Parse(utf8) as JsonObject
+            return JsonNode.Parse(utf8, documentOptions: ReaderOptions) as JsonObject
                 ?? throw new DecryptionFailedException("The decrypted payload is not a JSON object.");
         }
         catch (JsonException)

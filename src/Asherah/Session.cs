@@ -1,4 +1,5 @@
 using Asherah.Envelope;
+using Asherah.Internal;
 using Asherah.KeyManagement;
 
 namespace Asherah;
@@ -51,6 +52,11 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
 
     /// <summary>Encrypts a payload into a data row record.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="payload"/> is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The payload is longer than <see cref="BytesSession.MaxPayloadLength"/> bytes (for a JSON session, its UTF-8 JSON;
+    /// the exception is then an <see cref="ArgumentOutOfRangeException"/>), or a JSON payload nests deeper than
+    /// <see cref="JsonSession.MaxDepth"/>.
+    /// </exception>
     /// <exception cref="MetastoreException">The metastore failed while loading or storing a key.</exception>
     /// <exception cref="KmsException">The key management service failed.</exception>
     /// <exception cref="ObjectDisposedException">The session or its factory has been disposed.</exception>
@@ -72,40 +78,94 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
     public abstract ValueTask<TPayload> DecryptAsync(TDataRowRecord dataRowRecord, CancellationToken cancellationToken = default);
 
     /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
-    public TPayload? Load(string persistenceKey, Persistence<TDataRowRecord> persistence) =>
-        LoadAsync(persistenceKey, persistence).AsTask().GetAwaiter().GetResult();
+    /// <remarks>
+    /// Blocks on the persistence (and on key loads on a cache miss); the asynchronous work runs without the caller's
+    /// <see cref="SynchronizationContext"/>, so a persistence that awaits without <c>ConfigureAwait(false)</c> does not
+    /// deadlock a UI or classic ASP.NET thread. The same holds for <c>Store</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="persistenceKey"/> or <paramref name="persistence"/> is null.</exception>
+    /// <inheritdoc cref="Decrypt(TDataRowRecord)" path="/exception" />
+    public TPayload? Load(string persistenceKey, Persistence<TDataRowRecord> persistence)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceKey);
+        ArgumentNullException.ThrowIfNull(persistence);
+        return SyncOverAsync.Run(
+            (Self: this, Key: persistenceKey, Persistence: persistence),
+            static s => s.Self.LoadCoreAsync(s.Key, s.Persistence, CancellationToken.None));
+    }
 
     /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
-    public async ValueTask<TPayload?> LoadAsync(string persistenceKey, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentNullException"><paramref name="persistenceKey"/> or <paramref name="persistence"/> is null.</exception>
+    /// <inheritdoc cref="Decrypt(TDataRowRecord)" path="/exception" />
+    public ValueTask<TPayload?> LoadAsync(string persistenceKey, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(persistenceKey);
         ArgumentNullException.ThrowIfNull(persistence);
+        return LoadCoreAsync(persistenceKey, persistence, cancellationToken);
+    }
+
+    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="payload"/> or <paramref name="persistence"/> is null.</exception>
+    /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    public string Store(TPayload payload, Persistence<TDataRowRecord> persistence)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(persistence);
+        return SyncOverAsync.Run(
+            (Self: this, Payload: payload, Persistence: persistence),
+            static s => s.Self.StoreCoreAsync(s.Payload, s.Persistence, CancellationToken.None));
+    }
+
+    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    public void Store(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceKey);
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(persistence);
+        SyncOverAsync.Run(
+            (Self: this, Key: persistenceKey, Payload: payload, Persistence: persistence),
+            static s => s.Self.StoreCoreAsync(s.Key, s.Payload, s.Persistence, CancellationToken.None));
+    }
+
+    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="payload"/> or <paramref name="persistence"/> is null.</exception>
+    /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    public ValueTask<string> StoreAsync(TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(persistence);
+        return StoreCoreAsync(payload, persistence, cancellationToken);
+    }
+
+    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    public ValueTask StoreAsync(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceKey);
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(persistence);
+        return StoreCoreAsync(persistenceKey, payload, persistence, cancellationToken);
+    }
+
+    private async ValueTask<TPayload?> LoadCoreAsync(string persistenceKey, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken)
+    {
         var record = await persistence.LoadAsync(persistenceKey, cancellationToken).ConfigureAwait(false);
         return record is null ? null : await DecryptAsync(record, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
-    public string Store(TPayload payload, Persistence<TDataRowRecord> persistence) =>
-        StoreAsync(payload, persistence).AsTask().GetAwaiter().GetResult();
-
-    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
-    public void Store(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence) =>
-        StoreAsync(persistenceKey, payload, persistence).AsTask().GetAwaiter().GetResult();
-
-    /// <summary>Encrypts a payload and stores it under a generated key, which it returns.</summary>
-    public async ValueTask<string> StoreAsync(TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    private async ValueTask<string> StoreCoreAsync(TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(persistence);
         var record = await EncryptAsync(payload, cancellationToken).ConfigureAwait(false);
         string key = persistence.GenerateKey(record);
         await persistence.StoreAsync(key, record, cancellationToken).ConfigureAwait(false);
         return key;
     }
 
-    /// <summary>Encrypts a payload and stores it under <paramref name="persistenceKey"/>.</summary>
-    public async ValueTask StoreAsync(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken = default)
+    private async ValueTask StoreCoreAsync(string persistenceKey, TPayload payload, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(persistenceKey);
-        ArgumentNullException.ThrowIfNull(persistence);
         var record = await EncryptAsync(payload, cancellationToken).ConfigureAwait(false);
         await persistence.StoreAsync(persistenceKey, record, cancellationToken).ConfigureAwait(false);
     }

@@ -38,6 +38,8 @@ internal sealed class SessionCache : IDisposable
 
     public int Count => _entries.Count;
 
+    public bool IsDisposed => _disposed;
+
     /// <summary>The envelope for a partition, counted as in use until <see cref="Release"/>.</summary>
     public EnvelopeEncryption Acquire(string partitionId)
     {

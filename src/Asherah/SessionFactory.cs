@@ -1,5 +1,7 @@
+using Asherah.Diagnostics;
 using Asherah.Envelope;
 using Asherah.Errors;
+using Asherah.Internal;
 using Asherah.KeyManagement;
 
 namespace Asherah;
@@ -30,11 +32,13 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
         _serviceId = serviceId;
         _ownedKms = ownedKms;
         _context = context;
+        WarnOnUnderscore(context, "product", productId);
+        WarnOnUnderscore(context, "service", serviceId);
         _systemKeys = new SystemKeyRing(context, new Partition(string.Empty, serviceId, productId, context.Metastore.KeySuffix).SystemKeyId);
         if (context.Policy.CacheSessions)
         {
             _sessions = new SessionCache(NewEnvelope, context.Policy, context.Time, context.Logger);
-            context.Metrics.ObserveSessionCache(() => _sessions.Count);
+            context.Metrics.ObserveSessionCache(_sessions, static sessions => sessions.IsDisposed ? null : sessions.Count);
         }
     }
 
@@ -57,10 +61,33 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
     internal SystemKeyRing SystemKeys => _systemKeys;
 
     /// <summary>Starts building a factory. Note the argument order: product, then service.</summary>
-    public static SessionFactoryBuilder NewBuilder(string productId, string serviceId) => new(productId, serviceId);
+    /// <remarks>
+    /// Key ids join the partition, service and product ids with <c>_</c> and no escaping, so ids containing <c>_</c> can
+    /// produce another service's intermediate key ids; <see cref="SessionFactoryBuilder.Build"/> logs a warning for
+    /// them. (Intermediate keys under another service's system key are never used, so such collisions fail rather than
+    /// cross services.)
+    /// </remarks>
+    /// <exception cref="ArgumentException">An id is null, empty, or not well-formed UTF-16 (it has an unpaired surrogate).</exception>
+    public static SessionFactoryBuilder NewBuilder(string productId, string serviceId)
+    {
+        if (productId is not null && !Utf16.IsWellFormed(productId))
+        {
+            throw Error.IllFormedId("product", nameof(productId));
+        }
+
+        if (serviceId is not null && !Utf16.IsWellFormed(serviceId))
+        {
+            throw Error.IllFormedId("service", nameof(serviceId));
+        }
+
+        return new(productId!, serviceId!);
+    }
 
     /// <summary>A session for byte payloads in the partition <paramref name="partitionId"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="partitionId"/> is null or empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="partitionId"/> is null, empty, only white space, or not well-formed UTF-16 (an unpaired surrogate:
+    /// two such ids can encode to the same key id).
+    /// </exception>
     public BytesSession GetSessionBytes(string partitionId)
     {
         var (envelope, shared) = Acquire(partitionId);
@@ -68,14 +95,17 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
     }
 
     /// <summary>A session for JSON payloads in the partition <paramref name="partitionId"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="partitionId"/> is null or empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="partitionId"/> is null, empty, only white space, or not well-formed UTF-16 (an unpaired surrogate:
+    /// two such ids can encode to the same key id).
+    /// </exception>
     public JsonSession GetSessionJson(string partitionId)
     {
         var (envelope, shared) = Acquire(partitionId);
         return new JsonSession(this, envelope, shared);
     }
 
-    /// <summary>Wipes every cached key and disposes what the factory owns.</summary>
+    /// <summary>Wipes every cached key and disposes what the factory owns (including its meter, unless it came from an IMeterFactory).</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -92,6 +122,7 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
 
         _systemKeys.Dispose();
         _ownedKms?.Dispose();
+        _context.Metrics.Dispose();
     }
 
     /// <inheritdoc cref="Dispose" />
@@ -117,6 +148,16 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
             throw Error.EmptyPartition(nameof(partitionId));
         }
 
+        if (string.IsNullOrWhiteSpace(partitionId))
+        {
+            throw Error.WhitespacePartition(nameof(partitionId));
+        }
+
+        if (!Utf16.IsWellFormed(partitionId))
+        {
+            throw Error.IllFormedId("partition", nameof(partitionId));
+        }
+
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_sessions is not null)
         {
@@ -133,6 +174,14 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
         }
 
         return (envelope, false);
+    }
+
+    private static void WarnOnUnderscore(KeyContext context, string kind, string id)
+    {
+        if (id.Contains('_', StringComparison.Ordinal))
+        {
+            Log.UnderscoreInId(context.Logger, kind, id);
+        }
     }
 
     private EnvelopeEncryption NewEnvelope(string partitionId) =>

@@ -8,7 +8,7 @@ internal static class TestFactories
 {
     public const string MasterKey = "thisIsAStaticMasterKeyForTesting";
 
-    public static SessionFactory New(InMemoryMetastore? metastore = null, CryptoPolicy? policy = null, TimeProvider? time = null)
+    public static SessionFactory New(IMetastore? metastore = null, CryptoPolicy? policy = null, TimeProvider? time = null)
     {
         var builder = SessionFactory.NewBuilder("product", "service")
             .WithMetastore(metastore ?? new InMemoryMetastore())

@@ -9,15 +9,24 @@ namespace Asherah.Diagnostics;
 /// Instruments: <c>asherah.envelope.encryptions</c> and <c>asherah.envelope.decryptions</c> (records),
 /// <c>asherah.keys.loaded</c> and <c>asherah.keys.created</c> (keys, tagged <c>tier</c> = system|intermediate),
 /// <c>asherah.sessions.cached</c> (sessions in the session cache).
+/// <para>
+/// Lifetime: a meter this class creates is disposed with it (a live <see cref="Meter"/> is reachable from a static
+/// list, so an undisposed one would keep its instruments and their callbacks alive). A meter from an
+/// <see cref="IMeterFactory"/> belongs to that factory, which hands the same meter to every caller, so it is left alone;
+/// its instruments outlive us, and the session-cache gauge therefore holds its source only weakly and reports nothing
+/// once the source is gone or disposed.
+/// </para>
 /// </remarks>
 internal sealed class AsherahMetrics : IDisposable
 {
     public const string MeterName = "Asherah";
 
     private readonly Meter _meter;
+    private readonly bool _ownsMeter;
 
     public AsherahMetrics(IMeterFactory? meterFactory)
     {
+        _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         Encryptions = _meter.CreateCounter<long>("asherah.envelope.encryptions", "{record}", "Records encrypted.");
         Decryptions = _meter.CreateCounter<long>("asherah.envelope.decryptions", "{record}", "Records decrypted.");
@@ -33,8 +42,26 @@ internal sealed class AsherahMetrics : IDisposable
 
     public Counter<long> KeysCreated { get; }
 
-    public void ObserveSessionCache(Func<int> count) =>
-        _meter.CreateObservableGauge("asherah.sessions.cached", count, "{session}", "Sessions in the session cache.");
+    /// <summary>
+    /// Reports <paramref name="count"/> of <paramref name="source"/> as <c>asherah.sessions.cached</c> while the source
+    /// is alive and the count is not <see langword="null"/>; the gauge does not keep the source alive.
+    /// </summary>
+    public void ObserveSessionCache<TSource>(TSource source, Func<TSource, int?> count)
+        where TSource : class
+    {
+        var weak = new WeakReference<TSource>(source);
+        _meter.CreateObservableGauge("asherah.sessions.cached", () => Observe(weak, count), "{session}", "Sessions in the session cache.");
+    }
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private static Measurement<int>[] Observe<TSource>(WeakReference<TSource> weak, Func<TSource, int?> count)
+        where TSource : class =>
+        weak.TryGetTarget(out var source) && count(source) is int value ? [new Measurement<int>(value)] : [];
 }

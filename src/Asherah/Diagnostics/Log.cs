@@ -25,4 +25,13 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "The system key {KeyId} created at {Created} that encrypts the latest intermediate key is unavailable; creating a new intermediate key")]
     public static partial void ParentKeyUnusable(ILogger logger, string keyId, long created);
+
+    [LoggerMessage(8, LogLevel.Warning, "The newest intermediate key {KeyId} created at {Created} is encrypted under another service's system key; creating a new intermediate key")]
+    public static partial void ForeignParentKey(ILogger logger, string keyId, long created);
+
+    [LoggerMessage(9, LogLevel.Warning, "The {Kind} id {Id} contains '_': key ids are concatenated with '_', so it can produce the same intermediate key ids as another service or product")]
+    public static partial void UnderscoreInId(ILogger logger, string kind, string id);
+
+    [LoggerMessage(10, LogLevel.Warning, "The newest {Tier} key {KeyId} is created at {Created}, more than {SkewSeconds} s ahead of this host's clock; not using it for writes, creating a new key")]
+    public static partial void FutureKey(ILogger logger, string tier, string keyId, long created, long skewSeconds);
 }

@@ -27,6 +27,12 @@ internal static class DataRowRecordFormat
     /// <summary>Bytes of a wrapped data row key: the AEAD blob of 32 key bytes.</summary>
     public const int WrappedKeyLength = AesGcmEngine.KeySize + AeadBlob.Overhead;
 
+    /// <summary>
+    /// The largest payload a record holds: 1 GiB. Its record (base64, about 4/3 of the payload, plus the key) stays
+    /// far below the largest byte array .NET allocates (<see cref="Array.MaxLength"/>), whatever the partition id.
+    /// </summary>
+    public const int MaxPayloadLength = 1 << 30;
+
     /// <summary>Longest decimal form of a <see cref="long"/>.</summary>
     private const int MaxInt64Length = 20;
 

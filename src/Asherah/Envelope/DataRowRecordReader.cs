@@ -17,7 +17,10 @@ internal ref struct DataRowRecordView
     public bool HasParentKeyMeta;
 }
 
-/// <summary>Parses data row record JSON with <see cref="Utf8JsonReader"/>: any field order, whitespace, unknown fields.</summary>
+/// <summary>
+/// Parses data row record JSON with <see cref="Utf8JsonReader"/>: any field order, whitespace, unknown fields; times are
+/// integers and no known member may appear twice.
+/// </summary>
 internal static class DataRowRecordReader
 {
     private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
@@ -118,13 +121,13 @@ internal static class DataRowRecordReader
         {
             if (reader.ValueTextEquals("Key"u8))
             {
+                Once(ref haveKey);
                 ReadKey(ref reader, ref view);
-                haveKey = true;
             }
             else if (reader.ValueTextEquals("Data"u8))
             {
+                Once(ref haveData);
                 view.Data = ReadString(ref reader);
-                haveData = true;
             }
             else
             {
@@ -143,26 +146,26 @@ internal static class DataRowRecordReader
     private static void ReadKey(ref Utf8JsonReader reader, ref DataRowRecordView view)
     {
         Expect(ref reader, JsonTokenType.StartObject);
-        bool haveCreated = false, haveKey = false;
+        bool haveCreated = false, haveKey = false, haveParent = false;
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("Created"u8))
             {
+                Once(ref haveCreated);
                 Expect(ref reader, JsonTokenType.Number);
                 if (!reader.TryGetInt64(out view.KeyCreated))
                 {
                     throw Error.MalformedDataRowRecord();
                 }
-
-                haveCreated = true;
             }
             else if (reader.ValueTextEquals("Key"u8))
             {
+                Once(ref haveKey);
                 view.WrappedKey = ReadString(ref reader);
-                haveKey = true;
             }
             else if (reader.ValueTextEquals("ParentKeyMeta"u8))
             {
+                Once(ref haveParent);
                 ReadParentKeyMeta(ref reader, ref view);
             }
             else
@@ -195,18 +198,17 @@ internal static class DataRowRecordReader
         {
             if (reader.ValueTextEquals("KeyId"u8))
             {
+                Once(ref haveId);
                 view.IntermediateKeyId = ReadString(ref reader);
-                haveId = true;
             }
             else if (reader.ValueTextEquals("Created"u8))
             {
+                Once(ref haveCreated);
                 Expect(ref reader, JsonTokenType.Number);
                 if (!reader.TryGetInt64(out view.IntermediateKeyCreated) || !UnixTime.IsRepresentable(view.IntermediateKeyCreated))
                 {
                     throw Error.MalformedDataRowRecord();
                 }
-
-                haveCreated = true;
             }
             else
             {
@@ -220,6 +222,17 @@ internal static class DataRowRecordReader
         }
 
         view.HasParentKeyMeta = true;
+    }
+
+    /// <summary>Marks a member as read; a second occurrence makes the record malformed (readers disagree on which wins).</summary>
+    private static void Once(ref bool seen)
+    {
+        if (seen)
+        {
+            throw Error.MalformedDataRowRecord();
+        }
+
+        seen = true;
     }
 
     private static ReadOnlySpan<byte> ReadString(scoped ref Utf8JsonReader reader)

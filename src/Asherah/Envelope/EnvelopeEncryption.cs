@@ -39,7 +39,7 @@ internal sealed class EnvelopeEncryption : IDisposable
     {
         _context = context;
         _partition = partition;
-        _keys = new IntermediateKeyRing(context, partition.IntermediateKeyId, systemKeys);
+        _keys = new IntermediateKeyRing(context, partition, systemKeys);
     }
 
     public Partition Partition => _partition;
@@ -49,11 +49,23 @@ internal sealed class EnvelopeEncryption : IDisposable
     public bool IsDisposed => _disposed;
 
     /// <summary>Largest record a payload of <paramref name="payloadLength"/> bytes can produce.</summary>
-    public int GetMaxEncryptedLength(int payloadLength) =>
-        DataRowRecordFormat.MaxLength(SealedLength(payloadLength), _partition.IntermediateKeyId);
+    /// <exception cref="ArgumentOutOfRangeException">The payload is longer than <see cref="DataRowRecordFormat.MaxPayloadLength"/>.</exception>
+    public int GetMaxEncryptedLength(int payloadLength)
+    {
+        int sealedLength = SealedLength(payloadLength);
+        try
+        {
+            return DataRowRecordFormat.MaxLength(sealedLength, _partition.IntermediateKeyId);
+        }
+        catch (OverflowException)
+        {
+            throw Error.RecordTooLarge();
+        }
+    }
 
     public byte[] Encrypt(ReadOnlySpan<byte> payload)
     {
+        CheckPayloadLength(payload.Length);
         var now = _context.Time.GetUtcNow();
         using var ik = LeaseForWrite(now);
         return EncryptWith(ik.Key, payload, now.ToUnixTimeSeconds());
@@ -61,6 +73,7 @@ internal sealed class EnvelopeEncryption : IDisposable
 
     public async ValueTask<byte[]> EncryptAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        CheckPayloadLength(payload.Length);
         var now = _context.Time.GetUtcNow();
         using var ik = new KeyLease(_keys.TryGetForWrite(now) ?? await _keys.GetForWriteAsync(cancellationToken).ConfigureAwait(false));
         return EncryptWith(ik.Key, payload.Span, now.ToUnixTimeSeconds());
@@ -68,11 +81,12 @@ internal sealed class EnvelopeEncryption : IDisposable
 
     public bool TryEncrypt(ReadOnlySpan<byte> payload, Span<byte> destination, out int bytesWritten)
     {
+        CheckPayloadLength(payload.Length);
         var now = _context.Time.GetUtcNow();
         using var ik = LeaseForWrite(now);
         long drkCreated = now.ToUnixTimeSeconds();
         var tail = TailFor(ik.Key);
-        if (destination.Length < DataRowRecordFormat.Length(SealedLength(payload.Length), drkCreated, tail.Length))
+        if (destination.Length < RecordLength(payload.Length, drkCreated, tail.Length))
         {
             bytesWritten = 0;
             return false;
@@ -125,8 +139,36 @@ internal sealed class EnvelopeEncryption : IDisposable
     }
 
     /// <summary>Bytes of the sealed payload: the payload and the AEAD overhead.</summary>
-    /// <exception cref="OverflowException">The payload is too large for a record.</exception>
-    private static int SealedLength(int payloadLength) => checked(payloadLength + AeadBlob.Overhead);
+    /// <exception cref="ArgumentOutOfRangeException">The payload is longer than <see cref="DataRowRecordFormat.MaxPayloadLength"/>.</exception>
+    private static int SealedLength(int payloadLength)
+    {
+        CheckPayloadLength(payloadLength);
+        return payloadLength + AeadBlob.Overhead;
+    }
+
+    /// <summary>Refuses a payload too long for a record, before any key is loaded or buffer allocated.</summary>
+    private static void CheckPayloadLength(int payloadLength)
+    {
+        if ((uint)payloadLength > DataRowRecordFormat.MaxPayloadLength)
+        {
+            throw Error.PayloadTooLarge(payloadLength, DataRowRecordFormat.MaxPayloadLength);
+        }
+    }
+
+    /// <summary>Exact record length; a record too large for an array (a partition id of hundreds of megabytes) is refused.</summary>
+    private static int RecordLength(int payloadLength, long drkCreated, int tailLength)
+    {
+        int sealedLength = SealedLength(payloadLength);
+        try
+        {
+            int length = DataRowRecordFormat.Length(sealedLength, drkCreated, tailLength);
+            return length <= Array.MaxLength ? length : throw Error.RecordTooLarge();
+        }
+        catch (OverflowException)
+        {
+            throw Error.RecordTooLarge();
+        }
+    }
 
     /// <summary>Bytes of the plaintext behind a record's data; a malformed length fails like any other bad record.</summary>
     private static int PlaintextLength(DataRowRecordView view)
@@ -189,7 +231,7 @@ internal sealed class EnvelopeEncryption : IDisposable
     private byte[] EncryptWith(CryptoKey ik, ReadOnlySpan<byte> payload, long drkCreated)
     {
         var tail = TailFor(ik);
-        var record = GC.AllocateUninitializedArray<byte>(DataRowRecordFormat.Length(SealedLength(payload.Length), drkCreated, tail.Length));
+        var record = GC.AllocateUninitializedArray<byte>(RecordLength(payload.Length, drkCreated, tail.Length));
         Write(ik, tail, payload, drkCreated, record);
         _context.Metrics.Encryptions.Add(1);
         return record;

@@ -22,6 +22,24 @@ internal static class SyncOverAsync
         return Task.Run(() => start(state).AsTask()).GetAwaiter().GetResult();
     }
 
+    /// <inheritdoc cref="Run{TState, T}" />
+    public static void Run<TState>(TState state, Func<TState, ValueTask> start)
+    {
+        var context = SynchronizationContext.Current;
+        if (context is null && TaskScheduler.Current == TaskScheduler.Default)
+        {
+            var pending = start(state);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                pending.AsTask().GetAwaiter().GetResult();
+            }
+
+            return;
+        }
+
+        Task.Run(() => start(state).AsTask()).GetAwaiter().GetResult();
+    }
+
     private static T Wait<T>(ValueTask<T> pending) =>
         pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
 }

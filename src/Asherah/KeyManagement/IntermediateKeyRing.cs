@@ -9,9 +9,13 @@ namespace Asherah.KeyManagement;
 /// <summary>The intermediate keys of one partition, encrypted by the factory's system keys.</summary>
 /// <remarks>
 /// <c>ik-record := {"Created": minute, "Key": b64(aead(ik, sk)), "ParentKeyMeta": {"KeyId": sk-id, "Created": sk-created}, "Revoked": false}</c>
+/// <para>
+/// A record is used only when its <c>sk-id</c> is this factory's own (<see cref="Partition.IsValidSystemKeyId"/>): a
+/// newest record under another parent is rotated past, and reading one fails with <see cref="MetadataMissingException"/>.
+/// </para>
 /// </remarks>
-internal sealed class IntermediateKeyRing(KeyContext context, string intermediateKeyId, SystemKeyRing systemKeys)
-    : KeyRing(context, intermediateKeyId, context.Policy.CacheIntermediateKeys)
+internal sealed class IntermediateKeyRing(KeyContext context, Partition partition, SystemKeyRing systemKeys)
+    : KeyRing(context, partition.IntermediateKeyId, context.Policy.CacheIntermediateKeys)
 {
     protected override string Tier => "intermediate";
 
@@ -21,6 +25,12 @@ internal sealed class IntermediateKeyRing(KeyContext context, string intermediat
         var parent = record.ParentKeyMeta;
         if (parent is null)
         {
+            return null;
+        }
+
+        if (!partition.IsValidSystemKeyId(parent.KeyId))
+        {
+            Log.ForeignParentKey(Context.Logger, KeyId, record.Created.ToUnixTimeSeconds());
             return null;
         }
 
@@ -54,6 +64,11 @@ internal sealed class IntermediateKeyRing(KeyContext context, string intermediat
     protected override async ValueTask<CryptoKey> DecryptRecordAsync(string keyId, EnvelopeKeyRecord record, CancellationToken cancellationToken)
     {
         var parent = record.ParentKeyMeta ?? throw Error.ParentKeyMetaMissing(keyId);
+        if (!partition.IsValidSystemKeyId(parent.KeyId))
+        {
+            throw Error.ForeignParentKey(keyId, record.Created.ToUnixTimeSeconds());
+        }
+
         long parentCreated = parent.Created.ToUnixTimeSeconds();
         var systemKey = await systemKeys.GetAsync(parent.KeyId, parentCreated, cancellationToken).ConfigureAwait(false);
         try

@@ -15,9 +15,17 @@ namespace Asherah.KeyManagement;
 /// loses the race (duplicate (id, created)) drops its key and loads the winner's. Read path: the exact (id, created)
 /// from the cache or the metastore, whether expired or revoked or not. Every key returned carries a reference the
 /// caller releases.
+/// <para>
+/// Stored times are checked, not trusted: a newest record created more than <see cref="MaxFutureSkew"/> after the
+/// ring's clock is not used for writes (records under it could later not find their key); a new key is created and a
+/// warning logged. A record loaded for (id, created) whose own <c>Created</c> differs is treated as missing.
+/// </para>
 /// </remarks>
 internal abstract class KeyRing : IDisposable
 {
+    /// <summary>How far in the future a newest key may be created and still be used: clocks of hosts differ a little.</summary>
+    public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromMinutes(5);
+
     private const long LatestFlight = long.MinValue;
 
     private readonly KeyCache? _cache;
@@ -148,10 +156,14 @@ internal abstract class KeyRing : IDisposable
     private async ValueTask<Loaded> LoadLatestOrCreateAsync(CancellationToken cancellationToken)
     {
         var now = Context.Time.GetUtcNow();
-        var latest = await Context.Metastore.LoadLatestAsync(KeyId, cancellationToken).ConfigureAwait(false);
+        var latest = await LoadLatestRecordAsync(cancellationToken).ConfigureAwait(false);
         if (latest is not null)
         {
-            if (!Context.IsInvalidForWrite(latest, now))
+            if (latest.Created - now > MaxFutureSkew)
+            {
+                Log.FutureKey(Context.Logger, Tier, KeyId, latest.Created.ToUnixTimeSeconds(), (long)MaxFutureSkew.TotalSeconds);
+            }
+            else if (!Context.IsInvalidForWrite(latest, now))
             {
                 var usable = await TryUseLatestAsync(latest, cancellationToken).ConfigureAwait(false);
                 if (usable is not null)
@@ -172,6 +184,11 @@ internal abstract class KeyRing : IDisposable
         {
             stored = await Context.Metastore.StoreAsync(KeyId, UnixTime.FromSeconds(created), record, cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
+        {
+            key.ReleaseOwner();
+            throw MetastoreFailure(e);
+        }
         catch
         {
             key.ReleaseOwner();
@@ -185,18 +202,27 @@ internal abstract class KeyRing : IDisposable
             return new Loaded(key, Owned: true);
         }
 
-        // Another writer stored a key for this minute first: use theirs.
+        // Another writer stored a key for this minute first: use theirs (that exact key: the newest may be one we skipped).
         key.ReleaseOwner();
         Log.DuplicateKey(Context.Logger, Tier, KeyId, created);
-        var winner = await Context.Metastore.LoadLatestAsync(KeyId, cancellationToken).ConfigureAwait(false)
-            ?? throw Error.KeyNotPresentAfterRetry(KeyId);
+        var winner = await LoadRecordAsync(KeyId, created, cancellationToken).ConfigureAwait(false);
+        if (winner is null || winner.Created.ToUnixTimeSeconds() != created)
+        {
+            throw Error.KeyNotPresentAfterRetry(KeyId);
+        }
+
         return await DecryptOrReuseAsync(winner, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<CryptoKey> LoadAsync(string keyId, long created, CancellationToken cancellationToken)
     {
-        var record = await Context.Metastore.LoadAsync(keyId, UnixTime.FromSeconds(created), cancellationToken).ConfigureAwait(false)
-            ?? throw Error.KeyNotFound(keyId, created);
+        var record = await LoadRecordAsync(keyId, created, cancellationToken).ConfigureAwait(false);
+        if (record is null || record.Created.ToUnixTimeSeconds() != created)
+        {
+            // A record whose own time differs from the one it is stored under is not the key asked for.
+            throw Error.KeyNotFound(keyId, created);
+        }
+
         var key = await DecryptRecordAsync(keyId, record, cancellationToken).ConfigureAwait(false);
         Log.KeyLoaded(Context.Logger, Tier, keyId, created);
         Context.Metrics.KeysLoaded.Add(1, new KeyValuePair<string, object?>("tier", Tier));
@@ -217,9 +243,46 @@ internal abstract class KeyRing : IDisposable
             return null;
         }
 
-        var record = await Context.Metastore.LoadAsync(keyId, UnixTime.FromSeconds(created), cancellationToken).ConfigureAwait(false)
-            ?? throw Error.KeyNotFound(keyId, created);
+        var record = await LoadRecordAsync(keyId, created, cancellationToken).ConfigureAwait(false);
+        if (record is null || record.Created.ToUnixTimeSeconds() != created)
+        {
+            throw Error.KeyNotFound(keyId, created);
+        }
+
         return _cache.Refresh(keyId, created, record.IsRevoked);
+    }
+
+    /// <summary>
+    /// What a failure of the metastore or KMS surfaces as: <see cref="ObjectDisposedException"/> when the ring was
+    /// disposed meanwhile (its failure is then most likely the disposal's), otherwise <paramref name="wrap"/>'s exception.
+    /// </summary>
+    protected Exception DependencyFailure(Exception e, Func<Exception, Exception> wrap) =>
+        _disposed ? new ObjectDisposedException("The session factory was disposed while a key was loading.", e) : wrap(e);
+
+    private Exception MetastoreFailure(Exception e) => DependencyFailure(e, static e => Error.MetastoreFailed(e));
+
+    private async ValueTask<EnvelopeKeyRecord?> LoadRecordAsync(string keyId, long created, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Context.Metastore.LoadAsync(keyId, UnixTime.FromSeconds(created), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
+        {
+            throw MetastoreFailure(e);
+        }
+    }
+
+    private async ValueTask<EnvelopeKeyRecord?> LoadLatestRecordAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Context.Metastore.LoadLatestAsync(KeyId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
+        {
+            throw MetastoreFailure(e);
+        }
     }
 
     /// <summary>Puts a newly loaded key in the cache; returns the cache-owned key.</summary>

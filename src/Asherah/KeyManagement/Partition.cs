@@ -14,6 +14,7 @@ namespace Asherah.KeyManagement;
 internal sealed class Partition
 {
     private readonly byte[] _unsuffixedIntermediateKeyIdUtf8;
+    private readonly string _unsuffixedSystemKeyId;
 
     public Partition(string partitionId, string serviceId, string productId, string? suffix)
     {
@@ -22,6 +23,7 @@ internal sealed class Partition
         string sk = "_SK_" + serviceId + "_" + productId;
         string ik = "_IK_" + partitionId + "_" + serviceId + "_" + productId;
         _unsuffixedIntermediateKeyIdUtf8 = Encoding.UTF8.GetBytes(ik);
+        _unsuffixedSystemKeyId = sk;
         SystemKeyId = Suffix is null ? sk : sk + "_" + Suffix;
         IntermediateKeyId = Suffix is null ? ik : ik + "_" + Suffix;
         IntermediateKeyIdUtf8 = Encoding.UTF8.GetBytes(IntermediateKeyId);
@@ -60,5 +62,30 @@ internal sealed class Partition
 
         var rest = keyIdUtf8[_unsuffixedIntermediateKeyIdUtf8.Length..];
         return rest.Length == 0 || (rest.Length > 1 && rest[0] == (byte)'_' && rest[1..].IndexOf((byte)'_') < 0);
+    }
+
+    /// <summary>
+    /// Whether an intermediate key record whose parent is <paramref name="keyId"/> was encrypted under this partition's
+    /// own system key, by the same rule as <see cref="IsValidIntermediateKeyId"/>.
+    /// </summary>
+    /// <remarks>
+    /// Key ids are plain concatenations, so partition <c>a_b</c> of service <c>c</c> and partition <c>a</c> of service
+    /// <c>b_c</c> share an intermediate key id; their system key ids differ. Checking the parent keeps one service from
+    /// using or reading the other's intermediate keys. (Canonical accepts any parent.)
+    /// </remarks>
+    public bool IsValidSystemKeyId(string keyId)
+    {
+        if (string.Equals(keyId, SystemKeyId, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (Suffix is null || !keyId.StartsWith(_unsuffixedSystemKeyId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = keyId.AsSpan(_unsuffixedSystemKeyId.Length);
+        return rest.Length == 0 || (rest.Length > 1 && rest[0] == '_' && !rest[1..].Contains('_'));
     }
 }

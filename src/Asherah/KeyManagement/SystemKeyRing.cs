@@ -20,7 +20,7 @@ internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
         }
         catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
         {
-            throw new KmsException("The key management service failed to decrypt a system key.", e);
+            throw DependencyFailure(e, static e => new KmsException("The key management service failed to decrypt a system key.", e));
         }
 
         using (material)
@@ -41,7 +41,7 @@ internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
         catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
         {
             key.ReleaseOwner();
-            throw new KmsException("The key management service failed to encrypt a system key.", e);
+            throw DependencyFailure(e, static e => new KmsException("The key management service failed to encrypt a system key.", e));
         }
         catch
         {

@@ -11,7 +11,7 @@ namespace Asherah.Metastore;
 /// meta := {"KeyId": string, "Created": n}
 /// </code>
 /// Readers accept any field order, whitespace and unknown fields; <c>Created</c> must be an integer number of seconds
-/// that a <see cref="DateTimeOffset"/> can hold.
+/// that a <see cref="DateTimeOffset"/> can hold (no fraction or exponent), and no known member may appear twice.
 /// </remarks>
 internal static class KeyRecordJson
 {
@@ -82,22 +82,27 @@ internal static class KeyRecordJson
         byte[]? key = null;
         KeyMeta? parent = null;
         bool? revoked = null;
+        Seen seen = Seen.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("Created"u8))
             {
+                Once(ref seen, Seen.Created);
                 created = ReadSeconds(ref reader);
             }
             else if (reader.ValueTextEquals("Key"u8))
             {
+                Once(ref seen, Seen.Key);
                 key = ReadBase64(ref reader);
             }
             else if (reader.ValueTextEquals("ParentKeyMeta"u8))
             {
+                Once(ref seen, Seen.ParentKeyMeta);
                 parent = ReadKeyMeta(ref reader);
             }
             else if (reader.ValueTextEquals("Revoked"u8))
             {
+                Once(ref seen, Seen.Revoked);
                 reader.Read();
                 revoked = reader.TokenType switch
                 {
@@ -142,10 +147,12 @@ internal static class KeyRecordJson
 
         string? id = null;
         long? created = null;
+        Seen seen = Seen.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("KeyId"u8))
             {
+                Once(ref seen, Seen.KeyId);
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
@@ -156,6 +163,7 @@ internal static class KeyRecordJson
             }
             else if (reader.ValueTextEquals("Created"u8))
             {
+                Once(ref seen, Seen.Created);
                 created = ReadSeconds(ref reader);
             }
             else
@@ -171,6 +179,17 @@ internal static class KeyRecordJson
         }
 
         return new KeyMeta(id, UnixTime.FromSeconds(created.Value));
+    }
+
+    /// <summary>Marks a member as read; a second occurrence is refused (readers disagree on which one wins).</summary>
+    private static void Once(ref Seen seen, Seen member)
+    {
+        if ((seen & member) != 0)
+        {
+            throw new FormatException("A key record member appears more than once.");
+        }
+
+        seen |= member;
     }
 
     internal static long ReadSeconds(ref Utf8JsonReader reader)
@@ -193,5 +212,16 @@ internal static class KeyRecordJson
         }
 
         return bytes;
+    }
+
+    [Flags]
+    private enum Seen
+    {
+        None = 0,
+        Created = 1,
+        Key = 2,
+        ParentKeyMeta = 4,
+        Revoked = 8,
+        KeyId = 16,
     }
 }
