@@ -72,6 +72,6 @@ public sealed class SecureMemoryOptionsTests
 
         Assert.Same(withoutLogger, withLogger);
         Assert.Same(withLogger, laterLogger);
-        Assert.Contains(logger.Entries, e => e.EventId == 103); // the first logger passed, not the later one
+        Assert.Contains(logger.Entries, e => e.Id.Id == 103); // the first logger passed, not the later one
     }
 }

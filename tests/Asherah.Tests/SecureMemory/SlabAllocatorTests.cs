@@ -162,7 +162,7 @@ public sealed unsafe class SlabAllocatorTests : IDisposable
         Assert.Equal(1, allocator.CorruptionsDetected);
         Assert.True(SecureMemoryStatistics.CorruptionsDetected > processBefore);
         Assert.Equal(0, allocator.AllocatedBuffers);
-        var logged = Assert.Single(logger.Entries, e => e.EventId == 103);
+        var logged = Assert.Single(logger.Entries, e => e.Id.Id == 103);
         Assert.Equal(LogLevel.Critical, logged.Level);
         Assert.Contains("48-byte secure buffer", logged.Message, StringComparison.Ordinal);
         Assert.Contains(nameof(Free_AfterCanaryOverwrite_ReturnsButWipesLogsCountsAndQuarantinesTheSlot), logged.Message, StringComparison.Ordinal);
@@ -201,7 +201,7 @@ public sealed unsafe class SlabAllocatorTests : IDisposable
 
         Assert.Equal("the original failure", error.Message);
         Assert.Equal(1, allocator.CorruptionsDetected);
-        Assert.Contains(logger.Entries, e => e.EventId == 103 && e.Level == LogLevel.Critical);
+        Assert.Contains(logger.Entries, e => e.Id.Id == 103 && e.Level == LogLevel.Critical);
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed unsafe class SlabAllocatorTests : IDisposable
         Assert.Equal(0, allocator.LockedBytes);
         Assert.Equal(1, allocator.CorruptionsDetected);
         Assert.Equal(0, allocator.QuarantinedSlots); // its own mapping, wiped and unmapped: nothing to withhold
-        Assert.Contains(logger.Entries, e => e.EventId == 103 && e.Level == LogLevel.Critical);
+        Assert.Contains(logger.Entries, e => e.Id.Id == 103 && e.Level == LogLevel.Critical);
     }
 
     [Fact]
