@@ -23,6 +23,13 @@ if ! dotnet run --project samples/QuickStart --configuration Release >/dev/null;
   status=1
 fi
 
+# The CLI as a native (NativeAOT) binary: publish (trim/AOT warnings fail it), install with scripts/install-native.sh into
+# a temporary prefix, round trip as a new user.
+if ! scripts/native-smoke.sh; then
+  echo "test: the native CLI (scripts/native-smoke.sh) failed" >&2
+  status=1
+fi
+
 python3 - "$results" <<'PY' || true
 import glob, sys, xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
