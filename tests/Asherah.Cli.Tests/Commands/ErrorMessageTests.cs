@@ -162,6 +162,22 @@ public sealed class ErrorMessageTests : IDisposable
     }
 
     [Fact]
+    public async Task KmsFailure_ExitsOneWithPrefixedLineWithoutEitherKey()
+    {
+        _cli.Environment["ASHERAH_STATIC_MASTER_KEY"] = "0123456789abcdef0123456789abcdef";
+        var encrypted = await _cli.RunAsync("x"u8.ToArray(), "encrypt");
+        _cli.Environment["ASHERAH_STATIC_MASTER_KEY"] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+
+        var result = await _cli.RunAsync(encrypted.Stdout, "decrypt");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = ErrorLine(result);
+        Assert.Contains("master key", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("0123456789abcdef", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("ABCDEFGHIJ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WrongLengthStaticKey_IsAPrefixedUsageErrorWithoutTheKey()
     {
         _cli.Environment["ASHERAH_STATIC_MASTER_KEY"] = "short-secret-value";
