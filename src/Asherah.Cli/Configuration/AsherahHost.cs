@@ -44,7 +44,7 @@ internal sealed class AsherahHost : IAsyncDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new CliException($"cannot create the directory of the SQLite metastore '{settings.SqlitePath}': {e.Message}", e);
+                throw new CliException($"cannot create the directory of the SQLite metastore '{settings.SqlitePath}': {DataDirectory.Explain(directory, e)}", e);
             }
         }
 

@@ -29,18 +29,35 @@ internal static class DevelopmentMasterKey
     /// </summary>
     internal static StaticKeyManagementService LoadOrCreate(string path, Action<string>? beforePublish)
     {
+        if (Directory.Exists(path))
+        {
+            throw new UsageException($"The master key file '{path}' is a directory.");
+        }
+
         if (!File.Exists(path))
         {
-            TryCreate(path, beforePublish);
+            try
+            {
+                TryCreate(path, beforePublish);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot create the master key file '{path}': {DataDirectory.Explain(Path.GetDirectoryName(path) ?? path, e)}", e);
+            }
         }
 
         Span<byte> buffer = stackalloc byte[Length + 3];
         try
         {
             int read;
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            try
             {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
                 read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot read the master key file '{path}': {e.Message}", e);
             }
 
             var key = buffer[..read].TrimEnd("\r\n"u8);

@@ -63,6 +63,7 @@ public sealed class ErrorMessageTests : IDisposable
         var line = ErrorLine(result);
         Assert.Contains($"'{path}'", line, StringComparison.Ordinal);
         Assert.Contains("cannot create the directory", line, StringComparison.Ordinal);
+        Assert.Contains($"'{file}' is a file, not a directory", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -135,6 +135,33 @@ public sealed class DevelopmentMasterKeyTests : IDisposable
     }
 
     [Fact]
+    public async Task KeyFileIsADirectory_IsAUsageErrorNamingIt()
+    {
+        var directory = Path.Combine(_cli.DataDir, "key-dir");
+        Directory.CreateDirectory(directory);
+        _cli.Environment["ASHERAH_MASTER_KEY_FILE"] = directory;
+
+        var result = await _cli.RunAsync("x"u8.ToArray(), "encrypt");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"asherah: The master key file '{directory}' is a directory.", result.StderrLines);
+    }
+
+    [Fact]
+    public async Task KeyFileUnderAFile_SaysWhichPathIsAFile()
+    {
+        var file = Path.Combine(_cli.DataDir, "plain");
+        await File.WriteAllTextAsync(file, "x");
+        var keyFile = Path.Combine(file, "sub", "master.key");
+        _cli.Environment["ASHERAH_MASTER_KEY_FILE"] = keyFile;
+
+        var result = await _cli.RunAsync("x"u8.ToArray(), "encrypt");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"asherah: cannot create the master key file '{keyFile}': '{file}' is a file, not a directory.", result.StderrLines);
+    }
+
+    [Fact]
     public async Task EmptyKeyFile_IsRefusedNamingTheFileNotReplaced()
     {
         await File.WriteAllBytesAsync(KeyFile, []);
