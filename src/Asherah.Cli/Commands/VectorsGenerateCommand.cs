@@ -17,7 +17,8 @@ internal static class VectorsGenerateCommand
         var all = new Option<bool>("--all")
         {
             Description = "Write one file per shape into the --out directory: basic, suffixed, cross-region, unicode, JSON session, " +
-                          "large (1 and 4 MiB) and key rotation. --partitions and --sizes shape the basic file.",
+                          "large (1 and 4 MiB) and key rotation. --partitions and --sizes shape the basic file; --product and --service apply " +
+                          "to all but the unicode file, which has its own non-ASCII ids.",
         };
         var partitions = new Option<int>("--partitions")
         {
@@ -83,7 +84,13 @@ internal static class VectorsGenerateCommand
                 throw new UsageException("--static-master-key must be exactly 32 UTF-8 bytes.");
             }
 
-            var path = Path.GetFullPath(parseResult.GetValue(output)!);
+            var outPath = parseResult.GetValue(output);
+            if (string.IsNullOrWhiteSpace(outPath))
+            {
+                throw new UsageException("--out must not be empty.");
+            }
+
+            var path = Path.GetFullPath(outPath);
             if (!parseResult.GetValue(all))
             {
                 if (Directory.Exists(path))
