@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The CLI as a native (NativeAOT) binary, end to end: publish once (a trim or AOT warning fails it), install into a
 # temporary prefix with scripts/install-native.sh, then as a new user (empty HOME and data directory) encrypt and
-# decrypt, list keys, check a usage error, and run concurrent first invocations (one master key, one SK, all decrypt).
+# decrypt, list keys, check a usage error, check that SQLite error codes survive trimming, and run concurrent first
+# invocations (one master key, one SK, all decrypt).
 # Exits non-zero on any failure. scripts/test.sh runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,21 @@ status=0
 "$asherah" encrypt --partition '' </dev/null >/dev/null 2>usage.err || status=$?
 [ "$status" -eq 2 ] && grep -q '^asherah: ' usage.err || fail "an empty partition did not exit 2 with an 'asherah:' line (exit $status)"
 
+# The SQLite result code must survive trimming: a trigger that refuses every insert with RAISE(ABORT) reports
+# SQLITE_CONSTRAINT, which the metastore reads as "another writer stored it" (so the library looks for that key) rather
+# than as a database failure. Without the code the message would be the trigger's.
+python3 - "$work/constraint.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE encryption_key (id VARCHAR(255) NOT NULL, created TIMESTAMP NOT NULL, key_record TEXT NOT NULL, PRIMARY KEY (id, created))")
+db.execute("CREATE TRIGGER refuse BEFORE INSERT ON encryption_key BEGIN SELECT RAISE(ABORT, 'refused by the smoke test'); END")
+db.commit()
+PY
+status=0
+printf x | ASHERAH_SQLITE_PATH="$work/constraint.db" "$asherah" encrypt --partition c >/dev/null 2>constraint.err || status=$?
+[ "$status" -eq 1 ] && grep -q 'was not present after a concurrent writer stored it' constraint.err \
+  || { cat constraint.err >&2; fail "the native binary did not read SQLite's constraint code (exit $status)"; }
+
 # Concurrent first runs in a fresh data directory: they race to create the master key and the system key (the SQLite
 # duplicate-key path), and every record must decrypt with what is left on disk.
 export ASHERAH_DATA_DIR="$work/race"
@@ -49,4 +65,4 @@ for i in 1 2 3 4 5 6; do
 done
 [ "$(wc -c <"$ASHERAH_DATA_DIR/master.key")" -eq 32 ] || fail "the master key is not 32 bytes"
 
-echo "native-smoke: ok ($(du -h "$work/prefix/lib/asherah/asherah" | cut -f1) native binary: encrypt, decrypt, keys list, usage error, concurrent first runs)" >&2
+echo "native-smoke: ok ($(du -h "$work/prefix/lib/asherah/asherah" | cut -f1) native binary: encrypt, decrypt, keys list, usage error, SQLite constraint code, concurrent first runs)" >&2
