@@ -4,7 +4,8 @@
 #   JIT         dotnet src/Asherah.Cli/bin/Release/net10.0/Asherah.Cli.dll   (dotnet build -c Release)
 #   ReadyToRun  dotnet OUT/r2r/Asherah.Cli.dll                              (dotnet publish -p:PublishReadyToRun=true)
 #   NativeAOT   OUT/aot/Asherah.Cli                                          (dotnet publish -p:PublishAot=true)
-# Usage: scripts/bench-startup.sh [OUT]   (OUT defaults to a temporary directory; a Markdown table goes to OUT/startup.md)
+# Usage: scripts/bench-startup.sh [OUT]   (OUT defaults to a temporary directory; results go to OUT/startup.md and
+# OUT/startup.json; RUNS=N sets the runs per command, default 30)
 # Installs hyperfine (Debian) when missing; NativeAOT needs clang and zlib1g-dev (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,8 +39,14 @@ $aot $args >/dev/null 2>&1 # creates the master key and the metastore once, as a
 
 grep -m1 'model name' /proc/cpuinfo >&2 || true
 echo "bench-startup: $(nproc) CPUs" >&2
-hyperfine --shell=none --warmup 3 --runs "${RUNS:-30}" --export-markdown "$out/startup.md" \
+hyperfine --shell=none --warmup 3 --runs "${RUNS:-30}" --export-markdown "$out/startup.md" --export-json "$out/startup.json" \
   --command-name JIT "$jit $args" \
   --command-name ReadyToRun "$r2r $args" \
   --command-name NativeAOT "$aot $args"
 cat "$out/startup.md"
+# Medians resist the noise of a busy machine better than means.
+python3 - "$out/startup.json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"{r['command']}: median {r['median'] * 1000:.1f} ms, min {r['min'] * 1000:.1f} ms")
+PY
