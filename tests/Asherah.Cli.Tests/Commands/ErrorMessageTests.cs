@@ -92,6 +92,27 @@ public sealed class ErrorMessageTests : IDisposable
         Assert.DoesNotContain("0123456789abcdef", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task KeysList_RowWithMalformedCreated_SaysWhichKeyAndFile()
+    {
+        Assert.Equal(0, (await _cli.RunAsync("x"u8.ToArray(), "encrypt", "--partition", "p")).ExitCode);
+        var path = Path.Combine(_cli.DataDir, "metastore.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE encryption_key SET created = 'yesterday' WHERE id LIKE '_IK_%'";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        var result = await _cli.RunAsync("keys", "list");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = ErrorLine(result);
+        Assert.Contains($"'{path}'", line, StringComparison.Ordinal);
+        Assert.Contains("malformed created time for '_IK_p_asherah-cli_asherah-cli'", line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("encrypt", "--partition", "")]
     [InlineData("encrypt", "--partition", "   ")]
