@@ -2,13 +2,24 @@
 # Installs what the tests need beyond the .NET SDK. Idempotent; safe to run on every CI run.
 #   - python3 with the `cryptography` module, for ../shared/tools/refverify.py (an independent decryptor that checks the
 #     records we write).
+#   - clang and zlib1g-dev, which NativeAOT (`dotnet publish -p:PublishAot=true`, scripts/native-smoke.sh and
+#     scripts/install-native.sh) needs to link the native `asherah` binary on Linux.
 set -euo pipefail
 
 have_crypto() { "$1" -c 'import cryptography' >/dev/null 2>&1; }
 
+missing=()
 if ! { command -v python3 >/dev/null && have_crypto python3; } && ! { [ -x /usr/bin/python3 ] && have_crypto /usr/bin/python3; }; then
-  echo "setup: installing python3-cryptography (Debian)" >&2
+  missing+=(python3 python3-cryptography)
+fi
+if [ "$(uname -s)" = Linux ]; then
+  command -v clang >/dev/null || missing+=(clang)
+  dpkg-query -W -f='${Status}' zlib1g-dev 2>/dev/null | grep -q 'install ok installed' || missing+=(zlib1g-dev)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]} (Debian)" >&2
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3 python3-cryptography >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi

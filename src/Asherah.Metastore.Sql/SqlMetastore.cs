@@ -120,7 +120,7 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 string id = reader.GetString(0);
-                var created = _dialect.ReadCreated(reader, 1);
+                var created = ReadCreated(reader, id);
                 var record = ParseRecord(id, reader.GetString(2))!;
                 list.Add(new StoredKeyRecord(id, created, record));
             }
@@ -130,6 +130,19 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
         foreach (var row in rows)
         {
             yield return row;
+        }
+    }
+
+    /// <summary>The row's <c>created</c> column; a value the dialect cannot read is a malformed row, not a crash.</summary>
+    private DateTimeOffset ReadCreated(DbDataReader reader, string keyId)
+    {
+        try
+        {
+            return _dialect.ReadCreated(reader, 1);
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or ArgumentOutOfRangeException or OverflowException)
+        {
+            throw new MetastoreException($"The SQL metastore holds a malformed created time for '{keyId}'.", e);
         }
     }
 

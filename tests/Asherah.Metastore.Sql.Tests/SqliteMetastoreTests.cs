@@ -65,6 +65,34 @@ public sealed class SqliteMetastoreTests : MetastoreContract, IDisposable
         await Assert.ThrowsAsync<MetastoreException>(async () => await store.LoadLatestAsync("_SK_s_p"));
     }
 
+    [Theory]
+    [InlineData("not a time")]
+    [InlineData("2023-13-45 99:99:99")]
+    [InlineData("")]
+    public async Task List_RowWithMalformedCreated_ThrowsMetastoreException(string created)
+    {
+        var store = (SqlMetastore)await CreateAsync();
+        var record = new EnvelopeKeyRecord(DateTimeOffset.FromUnixTimeSeconds(1_700_000_040), new byte[60], null, false);
+        using (var connection = new SqliteConnection($"Data Source={_path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO encryption_key VALUES ('_SK_s_p', $created, $record)";
+            command.Parameters.AddWithValue("$created", created);
+            command.Parameters.AddWithValue("$record", record.ToJson());
+            command.ExecuteNonQuery();
+        }
+
+        var e = await Assert.ThrowsAsync<MetastoreException>(async () =>
+        {
+            await foreach (var unused in store.ListAsync())
+            {
+            }
+        });
+        Assert.Contains("_SK_s_p", e.Message, StringComparison.Ordinal);
+        Assert.IsType<FormatException>(e.InnerException);
+    }
+
     [Fact]
     public async Task SessionFactory_OverSqlite_RoundTripsAcrossFactories()
     {

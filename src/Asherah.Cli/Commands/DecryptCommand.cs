@@ -20,9 +20,10 @@ internal static class DecryptCommand
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(console, async () =>
         {
             var settings = environment.Resolve(parseResult, console);
+            var partitionId = PartitionOption.Get(parseResult, partition);
             var record = await input.ReadAsync(parseResult, console, cancellationToken);
             await using var host = await AsherahHost.OpenAsync(settings, cancellationToken);
-            using var session = host.GetFactory(console.Error).GetSessionBytes(parseResult.GetValue(partition)!);
+            using var session = host.GetFactory(console.Error).GetSessionBytes(partitionId);
 
             // JSON allows surrounding whitespace; drop the newline `encrypt` and shells add.
             var payload = await session.DecryptAsync(TrimWhitespace(record).ToArray(), cancellationToken);

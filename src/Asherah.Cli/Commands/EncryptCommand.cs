@@ -20,9 +20,10 @@ internal static class EncryptCommand
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(console, async () =>
         {
             var settings = environment.Resolve(parseResult, console);
+            var partitionId = PartitionOption.Get(parseResult, partition);
             var payload = await input.ReadAsync(parseResult, console, cancellationToken);
             await using var host = await AsherahHost.OpenAsync(settings, cancellationToken);
-            using var session = host.GetFactory(console.Error).GetSessionBytes(parseResult.GetValue(partition)!);
+            using var session = host.GetFactory(console.Error).GetSessionBytes(partitionId);
             var record = await session.EncryptAsync(payload, cancellationToken);
             await console.Output.WriteAsync(record, cancellationToken);
             await console.Output.WriteAsync("\n"u8.ToArray(), cancellationToken);

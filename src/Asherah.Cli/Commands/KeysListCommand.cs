@@ -6,7 +6,10 @@ using Asherah.Metastore;
 
 namespace Asherah.Cli.Commands;
 
-/// <summary><c>asherah keys list</c>: every SK and IK record (id, created, revoked) as a table or JSON.</summary>
+/// <summary>
+/// <c>asherah keys list</c>: every SK and IK record (id, created, revoked) as a table or JSON. The table cuts ids longer
+/// than <see cref="MaxIdWidth"/> characters with an ellipsis so one long partition id does not widen every row.
+/// </summary>
 /// <remarks>Reads only the metastore: it needs no master key and never prints key material.</remarks>
 internal static class KeysListCommand
 {
@@ -38,6 +41,31 @@ internal static class KeysListCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The widest the ID column gets in the table; longer ids end in an ellipsis (<c>--json</c> keeps them whole).</summary>
+    public const int MaxIdWidth = 60;
+
+    private const string Ellipsis = "\u2026";
+
+    /// <summary>
+    /// <paramref name="text"/> cut to at most <paramref name="width"/> characters, the last being an ellipsis when cut;
+    /// never splits a surrogate pair.
+    /// </summary>
+    internal static string Truncate(string text, int width)
+    {
+        if (text.Length <= width)
+        {
+            return text;
+        }
+
+        int keep = width - Ellipsis.Length;
+        if (char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--;
+        }
+
+        return string.Concat(text.AsSpan(0, keep), Ellipsis);
     }
 
     private static string Iso(DateTimeOffset created) =>
@@ -72,7 +100,7 @@ internal static class KeysListCommand
         var rows = records
             .Select(r => new[]
             {
-                r.KeyId,
+                Truncate(r.KeyId, MaxIdWidth),
                 Iso(r.Created),
                 r.Created.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
                 r.Record.IsRevoked ? "yes" : "no",

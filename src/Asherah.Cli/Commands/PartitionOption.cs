@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Asherah.Cli.Configuration;
 
 namespace Asherah.Cli.Commands;
 
@@ -12,4 +13,16 @@ internal static class PartitionOption
         Description = "Partition id.",
         DefaultValueFactory = _ => Default,
     };
+
+    /// <summary>The partition id given; an empty or whitespace-only id is a usage error.</summary>
+    public static string Get(ParseResult parseResult, Option<string> option)
+    {
+        var value = parseResult.GetValue(option);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new UsageException("--partition must not be empty or only whitespace.");
+        }
+
+        return value;
+    }
 }

@@ -1,15 +1,25 @@
 using System.CommandLine;
 using System.Globalization;
+using Asherah.Cli.Configuration;
 using Asherah.Cli.Vectors;
 
 namespace Asherah.Cli.Commands;
 
-/// <summary><c>asherah vectors generate --out FILE</c>: writes a vector file from this implementation.</summary>
+/// <summary>
+/// <c>asherah vectors generate --out FILE</c>: writes a vector file from this implementation; <c>--all --out DIR</c> writes
+/// one file per shape the canonical files cover (see <see cref="VectorGenerator.Shapes"/>).
+/// </summary>
 internal static class VectorsGenerateCommand
 {
     public static Command Create(CliConsole console)
     {
-        var output = new Option<FileInfo>("--out", "-o") { Description = "The vector file to write.", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "The vector file to write (with --all: the directory to write the files into).", Required = true };
+        var all = new Option<bool>("--all")
+        {
+            Description = "Write one file per shape into the --out directory: basic, suffixed, cross-region, unicode, JSON session, " +
+                          "large (1 and 4 MiB) and key rotation. --partitions and --sizes shape the basic file; --product and --service apply " +
+                          "to all but the unicode file, which has its own non-ASCII ids.",
+        };
         var partitions = new Option<int>("--partitions")
         {
             Description = "How many partitions (partition-1 ... partition-N).",
@@ -50,9 +60,9 @@ internal static class VectorsGenerateCommand
             DefaultValueFactory = _ => VectorGenerator.DefaultStaticMasterKey,
         };
 
-        var command = new Command("generate", "Write a vector file of records made by this implementation.")
+        var command = new Command("generate", "Write a vector file of records made by this implementation (or, with --all, one per shape).")
         {
-            output, partitions, sizes, product, service, masterKey,
+            output, all, partitions, sizes, product, service, masterKey,
         };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(console, async () =>
         {
@@ -64,20 +74,71 @@ internal static class VectorsGenerateCommand
                 Partitions = parseResult.GetValue(partitions),
                 Sizes = ParseSizes(parseResult.GetValue(sizes))!,
             };
-            var path = parseResult.GetValue(output)!.FullName;
-
-            // Write beside the target and move into place, so a failure never leaves half a file.
-            var temporary = path + ".tmp";
-            await using (var stream = File.Create(temporary))
+            if (string.IsNullOrWhiteSpace(generator.Product) || string.IsNullOrWhiteSpace(generator.Service))
             {
-                await generator.WriteAsync(stream, cancellationToken);
+                throw new UsageException("--product and --service must not be empty or only whitespace.");
             }
 
-            File.Move(temporary, path, overwrite: true);
-            await console.Error.WriteLineAsync($"asherah: wrote {generator.Partitions * generator.Sizes.Count} cases to {path}");
+            if (System.Text.Encoding.UTF8.GetByteCount(generator.StaticMasterKey) != 32)
+            {
+                throw new UsageException("--static-master-key must be exactly 32 UTF-8 bytes.");
+            }
+
+            var outPath = parseResult.GetValue(output);
+            if (string.IsNullOrWhiteSpace(outPath))
+            {
+                throw new UsageException("--out must not be empty.");
+            }
+
+            var path = Path.GetFullPath(outPath);
+            if (!parseResult.GetValue(all))
+            {
+                if (Directory.Exists(path))
+                {
+                    throw new UsageException($"--out '{path}' is a directory; give a file, or add --all to write one file per shape into it.");
+                }
+
+                await WriteAtomicallyAsync(path, stream => generator.WriteAsync(stream, cancellationToken));
+                await console.Error.WriteLineAsync($"asherah: wrote {generator.Partitions * generator.Sizes.Count} cases to {path}");
+                return 0;
+            }
+
+            if (File.Exists(path))
+            {
+                throw new UsageException($"--out '{path}' is a file; with --all it must be a directory (created if missing).");
+            }
+
+            Directory.CreateDirectory(path);
+            foreach (var (fileName, make) in generator.Shapes)
+            {
+                var content = await make(cancellationToken);
+                var file = Path.Combine(path, fileName);
+                await WriteAtomicallyAsync(file, stream => VectorWriter.WriteAsync(stream, content, cancellationToken));
+                await console.Error.WriteLineAsync($"asherah: wrote {content.Cases.Count} cases to {file}");
+            }
+
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Writes beside the target and moves into place, so a failure never leaves half a file.</summary>
+    private static async Task WriteAtomicallyAsync(string path, Func<Stream, Task> write)
+    {
+        var temporary = path + ".tmp";
+        try
+        {
+            await using (var stream = File.Create(temporary))
+            {
+                await write(stream);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     private static int[]? ParseSizes(string? text)

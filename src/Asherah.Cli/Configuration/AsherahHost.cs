@@ -37,7 +37,14 @@ internal sealed class AsherahHost : IAsyncDisposable
         var directory = Path.GetDirectoryName(settings.SqlitePath);
         if (!string.IsNullOrEmpty(directory))
         {
-            DataDirectory.Ensure(directory);
+            try
+            {
+                DataDirectory.Ensure(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot create the directory of the SQLite metastore '{settings.SqlitePath}': {DataDirectory.Explain(directory, e)}", e);
+            }
         }
 
         // No pooling: an invocation is short, and a pooled handle would keep the file open after the command ends.
@@ -46,8 +53,17 @@ internal sealed class AsherahHost : IAsyncDisposable
         try
         {
             var store = new SqlMetastore(dataSource, SqlDialect.Sqlite);
-            await store.EnsureSchemaAsync(cancellationToken);
-            return new AsherahHost(settings, store, dataSource);
+            var file = new SqliteMetastoreFile(store, settings.SqlitePath);
+            try
+            {
+                await store.EnsureSchemaAsync(cancellationToken);
+            }
+            catch (MetastoreException e)
+            {
+                throw new MetastoreException($"cannot open the SQLite metastore '{settings.SqlitePath}': {SqliteMetastoreFile.Reason(e)}", e, e.IsTransient);
+            }
+
+            return new AsherahHost(settings, file, dataSource);
         }
         catch
         {

@@ -20,6 +20,28 @@ internal static class DataDirectory
         return Path.Combine(home, ".local", "share", "asherah");
     }
 
+    /// <summary>
+    /// Why <paramref name="path"/> could not be created: names the ancestor that is a file when there is one (the
+    /// runtime's message only says a part of the path was not found), else the exception's message.
+    /// </summary>
+    public static string Explain(string path, Exception e)
+    {
+        for (var ancestor = Path.GetFullPath(path); !string.IsNullOrEmpty(ancestor); ancestor = Path.GetDirectoryName(ancestor))
+        {
+            if (File.Exists(ancestor))
+            {
+                return $"'{ancestor}' is a file, not a directory.";
+            }
+
+            if (Directory.Exists(ancestor))
+            {
+                break;
+            }
+        }
+
+        return e.Message;
+    }
+
     /// <summary>Creates <paramref name="path"/> (owner-only on Unix) when missing.</summary>
     public static void Ensure(string path)
     {

@@ -20,20 +20,43 @@ internal static class DevelopmentMasterKey
     /// A static KMS over the key in <paramref name="path"/>, creating the file when it does not exist. The key is read
     /// into a stack buffer that is wiped at once; it never becomes a managed string.
     /// </summary>
-    public static StaticKeyManagementService LoadOrCreate(string path)
+    public static StaticKeyManagementService LoadOrCreate(string path) => LoadOrCreate(path, beforePublish: null);
+
+    /// <summary>
+    /// <see cref="LoadOrCreate(string)"/>, calling <paramref name="beforePublish"/> with the temporary file's path once
+    /// the new key is on disk and before it is moved into place (tests interleave or interrupt creations there).
+    /// </summary>
+    internal static StaticKeyManagementService LoadOrCreate(string path, Action<string>? beforePublish)
     {
+        if (Directory.Exists(path))
+        {
+            throw new UsageException($"The master key file '{path}' is a directory.");
+        }
+
         if (!File.Exists(path))
         {
-            TryCreate(path);
+            try
+            {
+                TryCreate(path, beforePublish);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot create the master key file '{path}': {DataDirectory.Explain(Path.GetDirectoryName(path) ?? path, e)}", e);
+            }
         }
 
         Span<byte> buffer = stackalloc byte[Length + 3];
         try
         {
             int read;
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+            try
             {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
                 read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot read the master key file '{path}': {e.Message}", e);
             }
 
             var key = buffer[..read].TrimEnd("\r\n"u8);
@@ -51,7 +74,13 @@ internal static class DevelopmentMasterKey
         }
     }
 
-    private static void TryCreate(string path)
+    /// <summary>
+    /// Creates the key file atomically: the key goes to a temporary file (owner read/write only) in the same directory,
+    /// is flushed to disk, then is linked into place without replacing anything. A kill at any point leaves either no
+    /// key file or a complete one (plus, at worst, an unused temporary file); when another invocation created the key
+    /// first, its key is kept and this one is discarded, so concurrent first runs all use one key.
+    /// </summary>
+    private static void TryCreate(string path, Action<string>? beforePublish)
     {
         var directory = Path.GetDirectoryName(path);
         if (!string.IsNullOrEmpty(directory))
@@ -59,6 +88,7 @@ internal static class DevelopmentMasterKey
             DataDirectory.Ensure(directory);
         }
 
+        var temporary = Path.Combine(directory ?? string.Empty, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
@@ -69,8 +99,16 @@ internal static class DevelopmentMasterKey
         try
         {
             RandomNumberGenerator.GetItems(Alphabet, key);
-            using var stream = new FileStream(path, options);
-            stream.Write(key);
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(key);
+                stream.Flush(flushToDisk: true);
+            }
+
+            beforePublish?.Invoke(temporary);
+
+            // Without overwrite, .NET moves with link(2) + unlink(2) on Unix: it fails if the key already exists.
+            File.Move(temporary, path, overwrite: false);
         }
         catch (IOException) when (File.Exists(path))
         {
@@ -79,6 +117,14 @@ internal static class DevelopmentMasterKey
         finally
         {
             CryptographicOperations.ZeroMemory(key);
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // An unused temporary key is left behind; it is never read.
+            }
         }
     }
 }

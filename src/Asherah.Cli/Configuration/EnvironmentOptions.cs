@@ -62,12 +62,37 @@ internal sealed class EnvironmentOptions
         command.Add(_dataDir);
     }
 
+    /// <summary>The warning printed when the static master key is given on the command line.</summary>
+    public const string CommandLineKeyWarning =
+        "asherah: warning: --static-master-key on the command line is visible to other users (ps, /proc/PID/cmdline); " +
+        "set ASHERAH_STATIC_MASTER_KEY or use --master-key-file instead.";
+
+    /// <summary>
+    /// Resolves the settings. An option given on the command line with an empty or whitespace-only value is a usage
+    /// error (it would otherwise fall back silently); an empty environment variable counts as unset.
+    /// </summary>
     public CliSettings Resolve(ParseResult parseResult, CliConsole console)
     {
         string? Pick(Option<string?> option, string variable)
         {
-            var value = parseResult.GetValue(option);
-            return string.IsNullOrEmpty(value) ? console.GetVariable(variable) : value;
+            if (parseResult.GetResult(option) is { Implicit: false })
+            {
+                var given = parseResult.GetValue(option);
+                if (string.IsNullOrWhiteSpace(given))
+                {
+                    throw new UsageException($"{option.Name} must not be empty or only whitespace.");
+                }
+
+                return given;
+            }
+
+            var value = console.GetVariable(variable);
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                throw new UsageException($"{variable} must not be only whitespace.");
+            }
+
+            return value;
         }
 
         var dataDir = Path.GetFullPath(Pick(_dataDir, "ASHERAH_DATA_DIR") ?? DataDirectory.Default(console));
@@ -78,7 +103,7 @@ internal sealed class EnvironmentOptions
             var other => throw new UsageException($"Unknown metastore '{other}' (ASHERAH_METASTORE): use sqlite or memory."),
         };
 
-        return new CliSettings(
+        var settings = new CliSettings(
             Product: Pick(_product, "ASHERAH_PRODUCT") ?? DefaultProduct,
             Service: Pick(_service, "ASHERAH_SERVICE") ?? DefaultService,
             Metastore: metastore,
@@ -86,5 +111,11 @@ internal sealed class EnvironmentOptions
             SqlitePath: Path.GetFullPath(Pick(_sqlitePath, "ASHERAH_SQLITE_PATH") ?? Path.Combine(dataDir, "metastore.db")),
             MasterKeyFile: Path.GetFullPath(Pick(_masterKeyFile, "ASHERAH_MASTER_KEY_FILE") ?? Path.Combine(dataDir, "master.key")),
             StaticMasterKey: Pick(_staticMasterKey, "ASHERAH_STATIC_MASTER_KEY"));
+        if (parseResult.GetResult(_staticMasterKey) is { Implicit: false })
+        {
+            console.Error.WriteLine(CommandLineKeyWarning);
+        }
+
+        return settings;
     }
 }

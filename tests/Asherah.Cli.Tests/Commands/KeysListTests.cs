@@ -51,4 +51,35 @@ public sealed class KeysListTests : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(0, JsonDocument.Parse(result.Stdout).RootElement.GetArrayLength());
     }
+
+    [Fact]
+    public async Task KeysList_WithAVeryLongPartition_KeepsRowsNarrowAndJsonWhole()
+    {
+        var partition = new string('p', 10_000);
+        Assert.Equal(0, (await _cli.RunAsync("x"u8.ToArray(), "encrypt", "--partition", partition)).ExitCode);
+        Assert.Equal(0, (await _cli.RunAsync("x"u8.ToArray(), "encrypt", "--partition", "short")).ExitCode);
+
+        var table = await _cli.RunAsync("keys", "list");
+
+        Assert.Equal(0, table.ExitCode);
+        var lines = table.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.All(lines, l => Assert.InRange(l.Length, 1, 120));
+        var longRow = Assert.Single(lines, l => l.StartsWith("_IK_ppp", StringComparison.Ordinal));
+        Assert.Contains("\u2026 ", longRow, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("_IK_short_asherah-cli_asherah-cli ", StringComparison.Ordinal));
+
+        var json = await _cli.RunAsync("keys", "list", "--json");
+        var ids = JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray().Select(k => k.GetProperty("id").GetString()).ToList();
+        Assert.Contains($"_IK_{partition}_asherah-cli_asherah-cli", ids);
+    }
+
+    [Theory]
+    [InlineData("abc", 5, "abc")]
+    [InlineData("abcdef", 5, "abcd\u2026")]
+    [InlineData("abc\uD83D\uDED2xyz", 5, "abc\u2026")]
+    public void Truncate_CutsWithEllipsisWithoutSplittingSurrogates(string text, int width, string expected)
+    {
+        Assert.Equal(expected, Asherah.Cli.Commands.KeysListCommand.Truncate(text, width));
+    }
 }

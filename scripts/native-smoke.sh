@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The CLI as a native (NativeAOT) binary, end to end: publish once (a trim or AOT warning fails it), install into a
+# temporary prefix with scripts/install-native.sh, then as a new user (empty HOME and data directory) encrypt and
+# decrypt, list keys, check a usage error, check that SQLite error codes survive trimming, and run concurrent first
+# invocations (one master key, one SK, all decrypt).
+# Exits non-zero on any failure. scripts/test.sh runs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="$(pwd)"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+fail() { echo "native-smoke: $*" >&2; exit 1; }
+
+echo "native-smoke: publishing src/Asherah.Cli with NativeAOT" >&2
+dotnet publish src/Asherah.Cli --configuration Release -p:PublishAot=true --output "$work/publish" --nologo \
+  >"$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; fail "dotnet publish -p:PublishAot=true failed"; }
+
+ASHERAH_PUBLISH_DIR="$work/publish" scripts/install-native.sh "$work/prefix" 2>/dev/null
+asherah="$work/prefix/bin/asherah"
+[ -x "$asherah" ] || fail "install-native.sh did not install $asherah"
+
+# A new user: nothing from the caller's environment chooses keys or files.
+while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ASHERAH_' || true)
+export HOME="$work/home" XDG_DATA_HOME="$work/home/.local/share"
+mkdir -p "$HOME"
+cd "$work"
+
+head -c 5000 /dev/urandom >payload.bin
+"$asherah" encrypt --partition smoke --in payload.bin >record.json 2>encrypt.err || { cat encrypt.err >&2; fail "encrypt failed"; }
+"$asherah" decrypt --partition smoke <record.json >decrypted.bin 2>decrypt.err || { cat decrypt.err >&2; fail "decrypt failed"; }
+cmp -s payload.bin decrypted.bin || fail "the decrypted bytes differ from the payload"
+[ "$(stat -c %a "$XDG_DATA_HOME/asherah/master.key")" = 600 ] || fail "master.key is not mode 600"
+"$asherah" keys list | grep -q '^_IK_smoke_asherah-cli_asherah-cli ' || fail "keys list does not show the intermediate key"
+
+status=0
+"$asherah" encrypt --partition '' </dev/null >/dev/null 2>usage.err || status=$?
+[ "$status" -eq 2 ] && grep -q '^asherah: ' usage.err || fail "an empty partition did not exit 2 with an 'asherah:' line (exit $status)"
+
+# The SQLite result code must survive trimming: a trigger that refuses every insert with RAISE(ABORT) reports
+# SQLITE_CONSTRAINT, which the metastore reads as "another writer stored it" (so the library looks for that key) rather
+# than as a database failure. Without the code the message would be the trigger's.
+python3 - "$work/constraint.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE encryption_key (id VARCHAR(255) NOT NULL, created TIMESTAMP NOT NULL, key_record TEXT NOT NULL, PRIMARY KEY (id, created))")
+db.execute("CREATE TRIGGER refuse BEFORE INSERT ON encryption_key BEGIN SELECT RAISE(ABORT, 'refused by the smoke test'); END")
+db.commit()
+PY
+status=0
+printf x | ASHERAH_SQLITE_PATH="$work/constraint.db" "$asherah" encrypt --partition c >/dev/null 2>constraint.err || status=$?
+[ "$status" -eq 1 ] && grep -q 'was not present after a concurrent writer stored it' constraint.err \
+  || { cat constraint.err >&2; fail "the native binary did not read SQLite's constraint code (exit $status)"; }
+
+# Concurrent first runs in a fresh data directory: they race to create the master key and the system key (the SQLite
+# duplicate-key path), and every record must decrypt with what is left on disk.
+export ASHERAH_DATA_DIR="$work/race"
+for i in 1 2 3 4 5 6; do
+  (printf 'payload %s' "$i" | "$asherah" encrypt --partition race >"race-$i.json" 2>"race-$i.err"; echo $? >"race-$i.rc") &
+done
+wait
+for i in 1 2 3 4 5 6; do
+  [ "$(cat "race-$i.rc")" = 0 ] || { cat "race-$i.err" >&2; fail "concurrent encrypt $i failed"; }
+  [ "$("$asherah" decrypt --partition race <"race-$i.json" 2>/dev/null)" = "payload $i" ] || fail "concurrent record $i does not decrypt"
+done
+[ "$(wc -c <"$ASHERAH_DATA_DIR/master.key")" -eq 32 ] || fail "the master key is not 32 bytes"
+
+echo "native-smoke: ok ($(du -h "$work/prefix/lib/asherah/asherah" | cut -f1) native binary: encrypt, decrypt, keys list, usage error, SQLite constraint code, concurrent first runs)" >&2

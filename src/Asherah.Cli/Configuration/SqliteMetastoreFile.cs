@@ -1,0 +1,105 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Asherah.Envelope;
+using Asherah.Metastore;
+using Microsoft.Data.Sqlite;
+
+namespace Asherah.Cli.Configuration;
+
+/// <summary>
+/// The CLI's SQLite metastore: forwards to the <see cref="IMetastore"/> over the file and, when it fails, says which
+/// file and SQLite's own reason ("unable to open database file", "file is not a database", …) on one line.
+/// </summary>
+internal sealed partial class SqliteMetastoreFile : IMetastore, IMetastoreCatalog
+{
+    private readonly IMetastore _inner;
+    private readonly string _path;
+
+    public SqliteMetastoreFile(IMetastore inner, string path)
+    {
+        _inner = inner;
+        _path = path;
+    }
+
+    public string? KeySuffix => _inner.KeySuffix;
+
+    public async ValueTask<EnvelopeKeyRecord?> LoadAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _inner.LoadAsync(keyId, created, cancellationToken);
+        }
+        catch (MetastoreException e)
+        {
+            throw Explain(e, $"load key '{keyId}'");
+        }
+    }
+
+    public async ValueTask<EnvelopeKeyRecord?> LoadLatestAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _inner.LoadLatestAsync(keyId, cancellationToken);
+        }
+        catch (MetastoreException e)
+        {
+            throw Explain(e, $"load key '{keyId}'");
+        }
+    }
+
+    public async ValueTask<bool> StoreAsync(string keyId, DateTimeOffset created, EnvelopeKeyRecord record, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _inner.StoreAsync(keyId, created, record, cancellationToken);
+        }
+        catch (MetastoreException e)
+        {
+            throw Explain(e, $"store key '{keyId}'");
+        }
+    }
+
+    public async IAsyncEnumerable<StoredKeyRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var rows = new List<StoredKeyRecord>();
+        try
+        {
+            await foreach (var row in ((IMetastoreCatalog)_inner).ListAsync(cancellationToken))
+            {
+                rows.Add(row);
+            }
+        }
+        catch (MetastoreException e)
+        {
+            throw Explain(e, "list keys");
+        }
+
+        foreach (var row in rows)
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>
+    /// A metastore failure restated for a person: <c>cannot OPERATION in the SQLite metastore 'PATH': REASON</c>, where
+    /// REASON is SQLite's message when the database failed, else the library's.
+    /// </summary>
+    public MetastoreException Explain(MetastoreException e, string operation) =>
+        new($"cannot {operation} in the SQLite metastore '{_path}': {Reason(e)}", e, e.IsTransient);
+
+    /// <summary>SQLite's own words for a failure ("unable to open database file"), else the exception's message.</summary>
+    public static string Reason(Exception e)
+    {
+        if (e.InnerException is SqliteException sqlite)
+        {
+            var match = SqliteMessage().Match(sqlite.Message);
+            return match.Success ? match.Groups[1].Value : sqlite.Message;
+        }
+
+        return e.InnerException is null ? e.Message : $"{e.Message.TrimEnd('.')}: {e.InnerException.Message}";
+    }
+
+    // Microsoft.Data.Sqlite words its messages "SQLite Error 14: 'unable to open database file'.".
+    [GeneratedRegex(@"^SQLite Error \d+: '(.*)'\.?$", RegexOptions.Singleline)]
+    private static partial Regex SqliteMessage();
+}
