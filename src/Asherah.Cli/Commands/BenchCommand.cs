@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
-using Asherah.Crypto;
-using Asherah.Metastore;
 
 namespace Asherah.Cli.Commands;
 

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json;
-using Asherah.KeyManagement;
-using Asherah.Metastore;
-using Asherah.SecureMemory;
 
 namespace Asherah.Cli.Commands;
 

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Asherah.Cli.Configuration;
-using Asherah.Metastore;
 
 namespace Asherah.Cli.Commands;
 

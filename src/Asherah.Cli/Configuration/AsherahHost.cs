@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Asherah.KeyManagement;
-using Asherah.Metastore;
 using Asherah.Metastore.Sql;
 using Microsoft.Data.Sqlite;
 

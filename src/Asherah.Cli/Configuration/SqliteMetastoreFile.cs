@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
-using Asherah.Envelope;
-using Asherah.Metastore;
 using Microsoft.Data.Sqlite;
 
 namespace Asherah.Cli.Configuration;

@@ -1,4 +1,3 @@
-using Asherah.Metastore;
 
 namespace Asherah.Cli.Vectors;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Asherah.Envelope;
 
 namespace Asherah.Cli.Vectors;
 

@@ -3,8 +3,6 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Asherah.KeyManagement;
-using Asherah.Metastore;
 
 namespace Asherah.Cli.Vectors;
 

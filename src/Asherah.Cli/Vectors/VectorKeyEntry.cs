@@ -1,4 +1,3 @@
-using Asherah.Envelope;
 
 namespace Asherah.Cli.Vectors;
 

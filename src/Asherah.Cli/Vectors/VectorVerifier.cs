@@ -1,5 +1,4 @@
 using System.Text;
-using Asherah.Metastore;
 
 namespace Asherah.Cli.Vectors;
 

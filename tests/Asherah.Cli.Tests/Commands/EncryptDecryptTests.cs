@@ -113,8 +113,7 @@ public sealed class EncryptDecryptTests : IDisposable
         Assert.Single(result.StderrLines);
     }
 
-    [Fact(Skip = "Needs the core fix: EnvelopeEncryption.TryGetForRead throws Error.ForeignPartition() when " +
-                 "!view.HasParentKeyMeta; it must throw Error.MalformedDataRowRecord(). Remove this Skip with that fix.")]
+    [Fact]
     public async Task Decrypt_RecordWithoutParentKeyMeta_IsReportedMalformedNotForeign()
     {
         _cli.Environment["ASHERAH_STATIC_MASTER_KEY"] = "0123456789abcdef0123456789abcdef";

@@ -1,5 +1,4 @@
 using Asherah.Cli.Configuration;
-using Asherah.Kms;
 
 namespace Asherah.Cli.Tests.Configuration;
 
@@ -98,7 +97,7 @@ public sealed class DevelopmentMasterKeyTests : IDisposable
         using var onDisk = new StaticKeyManagementService(await File.ReadAllTextAsync(KeyFile));
         using var material = KeyMaterial.Create(new byte[32]);
         var wrapped = await loser.EncryptKeyAsync(material);
-        using var unwrapped = await onDisk.DecryptKeyAsync(wrapped); // throws KmsException if A kept its own key
+        using var unwrapped = await onDisk.DecryptKeyAsync(wrapped, KeyMaterialAllocator.Default); // throws KmsException if A kept its own key
         Assert.Equal(32, unwrapped.Length);
     }
 
