@@ -34,8 +34,8 @@ internal sealed class SqliteDialect : SqlDialect
     public override bool IsTransient(DbException exception) =>
         ErrorCode(exception) is SqliteBusy or SqliteLocked || exception.IsTransient;
 
-    // Microsoft.Data.Sqlite reports the SQLite result code as SqliteException.SqliteErrorCode; read it without taking a
-    // dependency on the provider (this package works with any ADO.NET SQLite provider that exposes it).
+    // Microsoft.Data.Sqlite reports the SQLite result code as SqliteException.SqliteErrorCode (the package references it
+    // for the sqlite provider, so no reflection, which trimming would break); other providers report it as ErrorCode.
     private static int ErrorCode(DbException exception) =>
-        exception.GetType().GetProperty("SqliteErrorCode")?.GetValue(exception) is int code ? code : exception.ErrorCode;
+        exception is Microsoft.Data.Sqlite.SqliteException sqlite ? sqlite.SqliteErrorCode : exception.ErrorCode;
 }
