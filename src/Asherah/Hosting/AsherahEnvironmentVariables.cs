@@ -9,7 +9,13 @@ namespace Asherah;
 /// <remarks>
 /// <para>
 /// Both canonical Asherah server names (so the sidecar is a drop-in for it) and the CLI's short names are accepted.
-/// Setting two names of one setting to different values is an error, not a silent choice.
+/// Setting two names of one setting to different values is an error, not a silent choice. Empty variables are ignored.
+/// </para>
+/// <para>
+/// Differences from the canonical server, on purpose: an unset <c>ASHERAH_EXPIRE_AFTER</c> or
+/// <c>ASHERAH_CHECK_INTERVAL</c> means the default (90 days, 60 minutes), where the canonical server passes zero; a
+/// zero duration is refused. <c>ASHERAH_KMS_MODE=static</c> needs a key (<c>ASHERAH_STATIC_MASTER_KEY</c> or
+/// <c>ASHERAH_MASTER_KEY_FILE</c>), where the canonical server uses a built-in test key.
 /// </para>
 /// <code>
 /// ASHERAH_PRODUCT_NAME | ASHERAH_PRODUCT                 Asherah:ProductId
