@@ -21,6 +21,8 @@ public sealed class SessionFactoryBuilder
     private CryptoPolicy? _policy;
     private IKeyManagementService? _kms;
     private string? _staticMasterKey;
+    private Func<IMetastore>? _ownedMetastore;
+    private Func<AesGcmEngine, KeyMaterialAllocator, IKeyManagementService>? _ownedKms;
     private ILogger? _logger;
     private TimeProvider _time = TimeProvider.System;
     private IMeterFactory? _meterFactory;
@@ -43,11 +45,45 @@ public sealed class SessionFactoryBuilder
         _serviceId = serviceId;
     }
 
+    /// <summary>
+    /// Starts building a factory from <paramref name="options"/> (as <c>AddAsherah</c> does): ids, policy, engine and
+    /// secure memory, and the metastore and key management service the options name among <paramref name="providers"/>.
+    /// </summary>
+    /// <remarks>
+    /// The named parts are created by <see cref="Build"/>, and the factory owns them (disposes them with itself); a
+    /// <see cref="WithMetastore"/> or <see cref="WithKeyManagementService"/> call wins over the name. Providers get no
+    /// services on this path. Default <paramref name="providers"/>: the built-in <c>memory</c> and <c>static</c>.
+    /// </remarks>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">
+    /// The options are not valid: missing ids, a name that is not registered, a static master key that is not 32 bytes,
+    /// a missing key file, a value that could not be parsed. (A missing name is reported by <see cref="Build"/>.)
+    /// </exception>
+    public static SessionFactoryBuilder FromOptions(AsherahOptions options, AsherahProviders? providers = null) =>
+        Hosting.AsherahComposition.FromOptions(options, providers ?? new AsherahProviders());
+
     /// <summary>Uses <paramref name="metastore"/> for system and intermediate key records.</summary>
     public SessionFactoryBuilder WithMetastore(IMetastore metastore)
     {
         ArgumentNullException.ThrowIfNull(metastore);
         _metastore = metastore;
+        _ownedMetastore = null;
+        return this;
+    }
+
+    /// <summary>Uses the metastore <paramref name="create"/> makes in <see cref="Build"/>; the factory disposes it.</summary>
+    internal SessionFactoryBuilder WithOwnedMetastore(Func<IMetastore> create)
+    {
+        _ownedMetastore = create;
+        _metastore = null;
+        return this;
+    }
+
+    /// <summary>Uses the KMS <paramref name="create"/> makes in <see cref="Build"/> on the factory's engine and secure memory; the factory disposes it.</summary>
+    internal SessionFactoryBuilder WithOwnedKeyManagementService(Func<AesGcmEngine, KeyMaterialAllocator, IKeyManagementService> create)
+    {
+        _ownedKms = create;
+        _kms = null;
+        _staticMasterKey = null;
         return this;
     }
 
@@ -71,6 +107,7 @@ public sealed class SessionFactoryBuilder
         ArgumentNullException.ThrowIfNull(kms);
         _kms = kms;
         _staticMasterKey = null;
+        _ownedKms = null;
         return this;
     }
 
@@ -88,6 +125,7 @@ public sealed class SessionFactoryBuilder
         StaticKeyManagementService.Validate(masterKey, nameof(masterKey));
         _staticMasterKey = masterKey;
         _kms = null;
+        _ownedKms = null;
         return this;
     }
 
@@ -148,9 +186,13 @@ public sealed class SessionFactoryBuilder
     /// <exception cref="SecureMemoryException">Secure memory could not be set up (for example the memory-lock limit).</exception>
     public SessionFactory Build()
     {
-        var metastore = _metastore ?? throw new InvalidOperationException("A metastore is required: call WithMetastore or WithInMemoryMetastore.");
+        if (_metastore is null && _ownedMetastore is null)
+        {
+            throw new InvalidOperationException("A metastore is required: call WithMetastore or WithInMemoryMetastore.");
+        }
+
         var policy = _policy ?? throw new InvalidOperationException("A crypto policy is required: call WithCryptoPolicy or WithNeverExpiredCryptoPolicy.");
-        if (_kms is null && _staticMasterKey is null)
+        if (_kms is null && _staticMasterKey is null && _ownedKms is null)
         {
             throw new InvalidOperationException("A key management service is required: call WithKeyManagementService or WithStaticKeyManagementService.");
         }
@@ -158,16 +200,58 @@ public sealed class SessionFactoryBuilder
         // Parts the factory owns are made here, from the final settings, whatever order the With calls came in.
         var engine = AesGcmEngines.Select(_engine);
         var allocator = new KeyMaterialAllocator(SecureAllocators.Create(_secureMemory, _logger));
-        var ownedKms = _staticMasterKey is null ? null : StaticKeyManagementService.Create(_staticMasterKey, engine, allocator);
-        var context = new KeyContext(
-            metastore,
-            _kms ?? ownedKms!,
-            policy,
-            engine,
-            allocator,
-            _time,
-            _logger ?? NullLogger.Instance,
-            new AsherahMetrics(_meterFactory));
-        return new SessionFactory(_productId, _serviceId, context, ownedKms);
+        var owned = new OwnedParts();
+        try
+        {
+            var metastore = _metastore ?? owned.Add(_ownedMetastore!());
+            var kms = _kms
+                ?? owned.Add(_staticMasterKey is null ? _ownedKms!(engine, allocator) : StaticKeyManagementService.Create(_staticMasterKey, engine, allocator));
+            var context = new KeyContext(
+                metastore,
+                kms,
+                policy,
+                engine,
+                allocator,
+                _time,
+                _logger ?? NullLogger.Instance,
+                new AsherahMetrics(_meterFactory));
+            return new SessionFactory(_productId, _serviceId, context, owned);
+        }
+        catch
+        {
+            owned.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What the factory made for itself, disposed with it, last made first.</summary>
+    private sealed class OwnedParts : IDisposable
+    {
+        private readonly List<object> _parts = [];
+
+        public T Add<T>(T part)
+            where T : class
+        {
+            _parts.Add(part ?? throw new InvalidOperationException("A provider returned null."));
+            return part;
+        }
+
+        public void Dispose()
+        {
+            for (int i = _parts.Count - 1; i >= 0; i--)
+            {
+                switch (_parts[i])
+                {
+                    case IDisposable disposable:
+                        disposable.Dispose();
+                        break;
+                    case IAsyncDisposable asyncDisposable:
+                        asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                        break;
+                }
+            }
+
+            _parts.Clear();
+        }
     }
 }

@@ -17,8 +17,8 @@ public class ReadmeSnippetTests
     [Fact]
     public void TheReadme_HasItsCSharpSnippets()
     {
-        // The quick start and the dependency injection example at least.
-        Assert.True(ReadmeSnippets.All().Count >= 2, $"found {ReadmeSnippets.All().Count} snippets in {ReadmeSnippets.ReadmePath}");
+        // The quick start, dependency injection and configuration examples at least.
+        Assert.True(ReadmeSnippets.All().Count >= 3, $"found {ReadmeSnippets.All().Count} snippets in {ReadmeSnippets.ReadmePath}");
     }
 
     [Theory]

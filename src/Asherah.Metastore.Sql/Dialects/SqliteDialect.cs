@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics.CodeAnalysis;
 
 namespace Asherah.Metastore.Sql.Dialects;
 
@@ -9,9 +8,6 @@ internal sealed class SqliteDialect : SqlDialect
     private const int SqliteConstraint = 19;
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
-    private const string SqliteExceptionType = "Microsoft.Data.Sqlite.SqliteException";
-    private const string SqliteAssembly = "Microsoft.Data.Sqlite";
-    private const string SqliteErrorCodeProperty = "SqliteErrorCode";
 
     public override string Name => "sqlite";
 
@@ -38,15 +34,8 @@ internal sealed class SqliteDialect : SqlDialect
     public override bool IsTransient(DbException exception) =>
         ErrorCode(exception) is SqliteBusy or SqliteLocked || exception.IsTransient;
 
-    // Microsoft.Data.Sqlite reports the SQLite result code only as SqliteException.SqliteErrorCode (DbException.ErrorCode
-    // is the generic E_FAIL and SqlState is unset). Read it without a dependency on the provider, so this package works
-    // with any ADO.NET SQLite provider that exposes it. DynamicDependency keeps that property through trimming and
-    // NativeAOT whenever Microsoft.Data.Sqlite is in the app, which makes the reflection below safe.
-    [DynamicDependency(SqliteErrorCodeProperty, SqliteExceptionType, SqliteAssembly)]
-    [UnconditionalSuppressMessage(
-        "Trimming",
-        "IL2075:'this' argument does not satisfy 'DynamicallyAccessedMembersAttribute'",
-        Justification = "SqliteException.SqliteErrorCode is kept by the DynamicDependency above; other providers fall back to ErrorCode.")]
+    // Microsoft.Data.Sqlite reports the SQLite result code as SqliteException.SqliteErrorCode (the package references it
+    // for the sqlite provider, so no reflection, which trimming would break); other providers report it as ErrorCode.
     private static int ErrorCode(DbException exception) =>
-        exception.GetType().GetProperty(SqliteErrorCodeProperty)?.GetValue(exception) is int code ? code : exception.ErrorCode;
+        exception is Microsoft.Data.Sqlite.SqliteException sqlite ? sqlite.SqliteErrorCode : exception.ErrorCode;
 }

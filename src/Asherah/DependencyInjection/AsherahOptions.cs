@@ -1,27 +1,231 @@
-using Asherah.Crypto;
+using Asherah.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Asherah;
 
-/// <summary>Options for the <see cref="SessionFactory"/> that <c>services.AddAsherah(...)</c> registers.</summary>
+/// <summary>
+/// Everything that configures a <see cref="SessionFactory"/>: ids, the metastore and key management service chosen by
+/// name, the key policy, the AES-GCM engine and secure memory. Bound from configuration (section <c>Asherah</c>) and
+/// <c>ASHERAH_*</c> environment variables, or set in code.
+/// </summary>
 /// <remarks>
-/// <see cref="ProductId"/> and <see cref="ServiceId"/> are required. <see cref="CryptoPolicy"/> defaults to a
-/// <see cref="BasicExpiringCryptoPolicy"/> (90-day keys, 60-minute revoke checks); <see cref="AesGcmEngine"/> defaults
-/// to <see cref="AesGcmEngineKind.Auto"/>.
+/// <para>
+/// <see cref="ProductId"/> and <see cref="ServiceId"/> are required. <see cref="Metastore"/> and <see cref="Kms"/> name
+/// providers (<c>memory</c> and <c>static</c> are built in; adapter packages register more, such as <c>sqlite</c>) and
+/// are required unless a metastore or key management service is given in code, which wins over the name.
+/// </para>
+/// <para>
+/// Defaults: <see cref="ExpireAfter"/> 90 days, <see cref="CheckInterval"/> 60 minutes, session caching off,
+/// <see cref="SessionCacheMaxSize"/> 1,000, <see cref="SessionCacheDuration"/> 2 hours, <see cref="AesGcmEngine"/>
+/// <see cref="AesGcmEngineKind.Auto"/>, <see cref="SecureMemory"/> locked memory required. <see cref="CryptoPolicy"/>,
+/// when set in code, wins over the five policy settings.
+/// </para>
+/// <para>
+/// Where values come from, later winning: the configuration (in which <c>ASHERAH_*</c> variables are one more source,
+/// added with <c>AddAsherahEnvironmentVariables</c>, so its position among the sources decides), then the
+/// <see cref="Action{T}"/> delegates given in code, in the order they were registered. The configuration keys and the
+/// variables are listed in <see cref="AsherahEnvironmentVariables"/>.
+/// </para>
 /// </remarks>
 public sealed class AsherahOptions
 {
-    /// <summary>The product id (the last part of key ids).</summary>
+    /// <summary>The name of the configuration section options are bound from: <c>Asherah</c>.</summary>
+    public const string SectionName = "Asherah";
+
+    private TimeSpan _expireAfter = TimeSpan.FromDays(90);
+    private TimeSpan _checkInterval = TimeSpan.FromMinutes(60);
+    private int _sessionCacheMaxSize = 1000;
+    private TimeSpan _sessionCacheDuration = TimeSpan.FromHours(2);
+    private SecureMemoryOptions _secureMemory = new();
+
+    /// <summary>The product id (the last part of key ids). Required.</summary>
+    /// <remarks>Configuration key <c>Asherah:ProductId</c>; environment <c>ASHERAH_PRODUCT_NAME</c> or <c>ASHERAH_PRODUCT</c>.</remarks>
     public string ProductId { get; set; } = string.Empty;
 
-    /// <summary>The service id.</summary>
+    /// <summary>The service id. Required.</summary>
+    /// <remarks>Configuration key <c>Asherah:ServiceId</c>; environment <c>ASHERAH_SERVICE_NAME</c> or <c>ASHERAH_SERVICE</c>.</remarks>
     public string ServiceId { get; set; } = string.Empty;
 
-    /// <summary>Key expiry, revocation checks and caching. Default: <see cref="BasicExpiringCryptoPolicy"/>.</summary>
-    public CryptoPolicy CryptoPolicy { get; set; } = new BasicExpiringCryptoPolicy();
+    /// <summary>The name of the metastore provider: <c>memory</c> (built in), or one an adapter registers (<c>sqlite</c>).</summary>
+    /// <remarks>
+    /// Default none: required unless a metastore is given in code (<c>UseMetastore</c>,
+    /// <see cref="SessionFactoryBuilder.WithMetastore"/>). Names are case-insensitive. Configuration key
+    /// <c>Asherah:Metastore</c>; environment <c>ASHERAH_METASTORE_MODE</c> or <c>ASHERAH_METASTORE</c>.
+    /// </remarks>
+    public string? Metastore { get; set; }
 
-    /// <summary>The AES-256-GCM implementation. Default <see cref="AesGcmEngineKind.Auto"/>.</summary>
+    /// <summary>The metastore's connection string, read by the metastore provider (for <c>sqlite</c>, a path or <c>Data Source=…</c>).</summary>
+    /// <remarks>Default none. Configuration key <c>Asherah:ConnectionString</c>; environment <c>ASHERAH_CONNECTION_STRING</c> or <c>ASHERAH_SQLITE_PATH</c>.</remarks>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The name of the key management service provider: <c>static</c> (built in, development only), or one an adapter registers (<c>aws</c>).</summary>
+    /// <remarks>
+    /// Default none: required unless a key management service is given in code. Configuration key <c>Asherah:Kms</c>;
+    /// environment <c>ASHERAH_KMS_MODE</c> or <c>ASHERAH_KMS</c>.
+    /// </remarks>
+    public string? Kms { get; set; }
+
+    /// <summary>The master key of the <c>static</c> KMS: exactly 32 bytes in UTF-8. Development and tests only.</summary>
+    /// <remarks>
+    /// Wins over <see cref="StaticMasterKeyFile"/> when both are set. Never logged or put in an exception message.
+    /// Configuration key <c>Asherah:StaticMasterKey</c>; environment <c>ASHERAH_STATIC_MASTER_KEY</c>.
+    /// </remarks>
+    public string? StaticMasterKey { get; set; }
+
+    /// <summary>
+    /// A file holding the master key of the <c>static</c> KMS: exactly 32 bytes, optionally followed by a line break.
+    /// </summary>
+    /// <remarks>
+    /// The file is read into a wiped stack buffer when the factory is built, so the key never becomes a managed string.
+    /// It must exist (nothing creates it). Configuration key <c>Asherah:StaticMasterKeyFile</c>; environment
+    /// <c>ASHERAH_MASTER_KEY_FILE</c>.
+    /// </remarks>
+    public string? StaticMasterKeyFile { get; set; }
+
+    /// <summary>How long after creation a system or intermediate key is expired (the next encrypt makes a new one).</summary>
+    /// <remarks>
+    /// Default 90 days; must be positive. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:ExpireAfter</c>; environment <c>ASHERAH_EXPIRE_AFTER</c>. Text is a Go duration (<c>2160h</c>,
+    /// <c>90m</c>, <c>1h30m</c>, and <c>d</c> for days) or a <see cref="TimeSpan"/> (<c>90.00:00:00</c>).
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan ExpireAfter
+    {
+        get => _expireAfter;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            _expireAfter = value;
+        }
+    }
+
+    /// <summary>How long a cached key is trusted before its record is re-read to notice revocation.</summary>
+    /// <remarks>
+    /// Default 60 minutes; must be positive. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:CheckInterval</c>; environment <c>ASHERAH_CHECK_INTERVAL</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan CheckInterval
+    {
+        get => _checkInterval;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            _checkInterval = value;
+        }
+    }
+
+    /// <summary>Whether sessions are cached per partition (shared by concurrent users of the same partition).</summary>
+    /// <remarks>
+    /// Default <see langword="false"/>. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:EnableSessionCaching</c>; environment <c>ASHERAH_ENABLE_SESSION_CACHING</c>.
+    /// </remarks>
+    public bool EnableSessionCaching { get; set; }
+
+    /// <summary>Most unused sessions the session cache keeps.</summary>
+    /// <remarks>
+    /// Default 1,000; must be positive. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:SessionCacheMaxSize</c>; environment <c>ASHERAH_SESSION_CACHE_MAX_SIZE</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int SessionCacheMaxSize
+    {
+        get => _sessionCacheMaxSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, 0);
+            _sessionCacheMaxSize = value;
+        }
+    }
+
+    /// <summary>How long an unused cached session is kept.</summary>
+    /// <remarks>
+    /// Default 2 hours; must be positive. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:SessionCacheDuration</c>; environment <c>ASHERAH_SESSION_CACHE_DURATION</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan SessionCacheDuration
+    {
+        get => _sessionCacheDuration;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            _sessionCacheDuration = value;
+        }
+    }
+
+    /// <summary>A policy set in code; when set it wins over <see cref="ExpireAfter"/>, <see cref="CheckInterval"/> and the session cache settings.</summary>
+    /// <remarks>Default <see langword="null"/>: a <see cref="BasicExpiringCryptoPolicy"/> made from those settings. Not bound from configuration.</remarks>
+    public CryptoPolicy? CryptoPolicy { get; set; }
+
+    /// <summary>The AES-256-GCM implementation.</summary>
+    /// <remarks>
+    /// Default <see cref="AesGcmEngineKind.Auto"/>. Configuration key <c>Asherah:AesGcmEngine</c> (<c>Auto</c>,
+    /// <c>Intrinsics</c> or <c>Platform</c>); environment <c>ASHERAH_AES_GCM_ENGINE</c>.
+    /// </remarks>
     public AesGcmEngineKind AesGcmEngine { get; set; } = AesGcmEngineKind.Auto;
 
-    /// <summary>How cached keys are held in secure memory. Default: locked memory required, no strict mode.</summary>
-    public SecureMemoryOptions SecureMemory { get; set; } = new();
+    /// <summary>How cached keys are held in secure memory.</summary>
+    /// <remarks>
+    /// Default: locked memory required, no strict mode, core dumps left as they are. Configuration keys
+    /// <c>Asherah:SecureMemory:AllowUnlockedFallback</c>, <c>:StrictProtection</c>, <c>:DisableCoreDumps</c>,
+    /// <c>:ChunkSize</c>; environment <c>ASHERAH_SECURE_MEMORY_ALLOW_UNLOCKED_FALLBACK</c>,
+    /// <c>ASHERAH_SECURE_MEMORY_STRICT_PROTECTION</c>, <c>ASHERAH_SECURE_MEMORY_DISABLE_CORE_DUMPS</c>,
+    /// <c>ASHERAH_SECURE_MEMORY_CHUNK_SIZE</c>.
+    /// </remarks>
+    public SecureMemoryOptions SecureMemory
+    {
+        get => _secureMemory;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _secureMemory = value;
+        }
+    }
+
+    /// <summary>The configuration section these options were last bound from, for providers that read settings of their own.</summary>
+    internal IConfiguration? Configuration { get; set; }
+
+    /// <summary>Values the configuration held that could not be read; reported by validation.</summary>
+    internal List<string> BindingErrors { get; } = [];
+
+    /// <summary>
+    /// Reads options from <paramref name="configuration"/>: its <c>Asherah</c> section when it is a root (such as
+    /// <c>builder.Configuration</c>), or <paramref name="configuration"/> itself when it is a section.
+    /// </summary>
+    /// <remarks>
+    /// Values missing from the configuration keep their defaults. Nothing is validated beyond parsing: the factory
+    /// checks the rest when it is built (<see cref="SessionFactoryBuilder.FromOptions"/>). Trim- and AOT-safe (no
+    /// reflection).
+    /// </remarks>
+    /// <exception cref="OptionsValidationException">A value cannot be parsed (a duration, number, flag or engine name), or is out of range.</exception>
+    public static AsherahOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new AsherahOptions();
+        AsherahOptionsBinder.Bind(AsherahOptionsBinder.SectionOf(configuration), options);
+        if (options.BindingErrors.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(AsherahOptions), options.BindingErrors);
+        }
+
+        return options;
+    }
+
+    /// <summary>Reads options from the process's <c>ASHERAH_*</c> environment variables (see <see cref="AsherahEnvironmentVariables"/>).</summary>
+    /// <exception cref="OptionsValidationException">A value cannot be parsed or is out of range.</exception>
+    /// <exception cref="InvalidOperationException">Two names for one setting are set to different values.</exception>
+    public static AsherahOptions FromEnvironment() =>
+        FromConfiguration(new ConfigurationBuilder().AddAsherahEnvironmentVariables().Build());
+
+    /// <summary>The policy these options describe: <see cref="CryptoPolicy"/> when set, else one made from the policy settings.</summary>
+    internal CryptoPolicy ResolvePolicy() => CryptoPolicy ?? new BasicExpiringCryptoPolicy
+    {
+        KeyExpiration = ExpireAfter,
+        RevokeCheckInterval = CheckInterval,
+        CacheSessions = EnableSessionCaching,
+        SessionCacheMaxSize = SessionCacheMaxSize,
+        SessionCacheExpiration = SessionCacheDuration,
+    };
 }

@@ -50,6 +50,10 @@ public sealed class StaticKeyManagementService : IKeyManagementService, IDisposa
     internal static StaticKeyManagementService Create(string masterKey, AesGcmEngine engine, KeyMaterialAllocator allocator) =>
         new(FromString(masterKey, engine, allocator));
 
+    /// <summary>The service a factory builds for itself from the key's bytes (a key file), on its own engine and secure memory.</summary>
+    internal static StaticKeyManagementService Create(ReadOnlySpan<byte> masterKey, AesGcmEngine engine, KeyMaterialAllocator allocator) =>
+        new(FromBytes(masterKey, engine, allocator));
+
     /// <summary>Checks a master key string without keeping it.</summary>
     /// <exception cref="ArgumentException">The string is not exactly 32 bytes in UTF-8.</exception>
     internal static void Validate(string masterKey, string paramName)

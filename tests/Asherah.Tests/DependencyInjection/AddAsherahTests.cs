@@ -42,7 +42,8 @@ public class AddAsherahTests
         services.AddAsherah(o => { o.ProductId = "p"; o.ServiceId = "s"; }).UseStaticKeyManagementService("thisIsAStaticMasterKeyForTesting");
         using var provider = services.BuildServiceProvider();
 
-        var e = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<SessionFactory>());
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<SessionFactory>());
+        Assert.Contains("Asherah:Metastore", e.Message);
         Assert.Contains("UseMetastore", e.Message);
     }
 
