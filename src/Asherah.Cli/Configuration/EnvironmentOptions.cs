@@ -37,7 +37,10 @@ internal sealed partial class EnvironmentOptions
     private const string StaticMasterKeyKey = "Asherah:StaticMasterKey";
     private const string MasterKeyFileKey = "Asherah:StaticMasterKeyFile";
 
-    /// <summary>The configuration keys the command line sets, and the option that sets each.</summary>
+    /// <summary>
+    /// The text settings the CLI reads, and the option that sets each (none for the KMS name, which comes only from the
+    /// environment); checked for blank values and used to name settings by their options in messages.
+    /// </summary>
     private static readonly (string Key, string Option)[] Settings =
     [
         (ProductKey, "--product"),
