@@ -1,11 +1,13 @@
 using Asherah.Cli.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace Asherah.Cli.Commands;
 
 /// <summary>
 /// Runs a command body and turns failures into one stderr line <c>asherah: ...</c> and an exit code, never a stack
-/// trace: <see cref="Cli.UsageError"/> for a bad option value, <see cref="Cli.Failure"/> for anything that failed
-/// at run time (metastore, KMS, decryption, I/O).
+/// trace: <see cref="Cli.UsageError"/> for a bad option value (the CLI's own checks, and the core's configuration
+/// validation, restated with the CLI's option names), <see cref="Cli.Failure"/> for anything that failed at run time
+/// (metastore, KMS, decryption, I/O).
 /// </summary>
 internal static class CommandRunner
 {
@@ -20,6 +22,12 @@ internal static class CommandRunner
         catch (UsageException ex)
         {
             await console.Error.WriteLineAsync(ErrorLine(ex.Message));
+            return Cli.UsageError;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // Each failure already names its setting and variables, never a secret value.
+            await console.Error.WriteLineAsync(ErrorLine(string.Join("; ", ex.Failures.Select(EnvironmentOptions.Translate))));
             return Cli.UsageError;
         }
         catch (OperationCanceledException)

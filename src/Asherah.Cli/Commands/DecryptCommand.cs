@@ -22,7 +22,7 @@ internal static class DecryptCommand
             var settings = environment.Resolve(parseResult, console);
             var partitionId = PartitionOption.Get(parseResult, partition);
             var record = await input.ReadAsync(parseResult, console, cancellationToken);
-            await using var host = await AsherahHost.OpenAsync(settings, cancellationToken);
+            await using var host = AsherahHost.Open(settings);
             using var session = host.GetFactory(console.Error).GetSessionBytes(partitionId);
 
             // JSON allows surrounding whitespace; drop the newline `encrypt` and shells add.

@@ -22,7 +22,7 @@ internal static class EncryptCommand
             var settings = environment.Resolve(parseResult, console);
             var partitionId = PartitionOption.Get(parseResult, partition);
             var payload = await input.ReadAsync(parseResult, console, cancellationToken);
-            await using var host = await AsherahHost.OpenAsync(settings, cancellationToken);
+            await using var host = AsherahHost.Open(settings);
             using var session = host.GetFactory(console.Error).GetSessionBytes(partitionId);
             var record = await session.EncryptAsync(payload, cancellationToken);
             await console.Output.WriteAsync(record, cancellationToken);

@@ -21,7 +21,7 @@ internal static class KeysListCommand
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(console, async () =>
         {
             var settings = environment.Resolve(parseResult, console);
-            await using var host = await AsherahHost.OpenAsync(settings, cancellationToken);
+            await using var host = AsherahHost.Open(settings);
             var records = new List<StoredKeyRecord>();
             await foreach (var record in host.Catalog.ListAsync(cancellationToken))
             {

@@ -1,37 +1,43 @@
-using System.Data.Common;
 using Asherah.Metastore.Sql;
-using Microsoft.Data.Sqlite;
 
 namespace Asherah.Cli.Configuration;
 
-/// <summary>The metastore of one invocation, and a session factory over it when a command encrypts or decrypts.</summary>
+/// <summary>
+/// The metastore of one invocation, made by the core's named providers, and a session factory over it
+/// (<see cref="SessionFactoryBuilder.FromOptions"/>) when a command encrypts or decrypts.
+/// </summary>
 internal sealed class AsherahHost : IAsyncDisposable
 {
-    private readonly DbDataSource? _dataSource;
+    private readonly IMetastore _owned;
     private SessionFactory? _factory;
-    private StaticKeyManagementService? _kms;
 
-    private AsherahHost(CliSettings settings, IMetastore metastore, DbDataSource? dataSource)
+    private AsherahHost(CliSettings settings, IMetastore owned, IMetastore metastore)
     {
         Settings = settings;
+        _owned = owned;
         Metastore = metastore;
-        _dataSource = dataSource;
     }
 
     public CliSettings Settings { get; }
 
+    /// <summary>The metastore; for SQLite, one whose failures name the file and SQLite's reason.</summary>
     public IMetastore Metastore { get; }
 
-    public IMetastoreCatalog Catalog => (IMetastoreCatalog)Metastore;
+    /// <summary>The metastore's key listing.</summary>
+    /// <exception cref="CliException">The metastore cannot list its keys.</exception>
+    public IMetastoreCatalog Catalog => Metastore as IMetastoreCatalog
+        ?? throw new CliException($"the metastore '{Settings.Options.Metastore}' cannot list its keys.");
 
-    /// <summary>Opens (and on first use creates) the configured metastore.</summary>
-    public static async Task<AsherahHost> OpenAsync(CliSettings settings, CancellationToken cancellationToken)
+    /// <summary>The providers the CLI can name: the core's <c>memory</c> and <c>static</c>, and <c>sqlite</c>.</summary>
+    public static AsherahProviders Providers() => new AsherahProviders().AddSqliteMetastore();
+
+    /// <summary>
+    /// Creates the configured metastore; for SQLite, first the file's directory (owner-only). The table is created on
+    /// first use.
+    /// </summary>
+    /// <exception cref="CliException">The SQLite file's directory cannot be created.</exception>
+    public static AsherahHost Open(CliSettings settings)
     {
-        if (settings.Metastore == MetastoreKind.Memory)
-        {
-            return new AsherahHost(settings, new InMemoryMetastore(), null);
-        }
-
         var directory = Path.GetDirectoryName(settings.SqlitePath);
         if (!string.IsNullOrEmpty(directory))
         {
@@ -45,35 +51,19 @@ internal sealed class AsherahHost : IAsyncDisposable
             }
         }
 
-        // No pooling: an invocation is short, and a pooled handle would keep the file open after the command ends.
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = settings.SqlitePath, Pooling = false }.ToString();
-        var dataSource = SqliteFactory.Instance.CreateDataSource(connectionString);
-        try
-        {
-            var store = new SqlMetastore(dataSource, SqlDialect.Sqlite);
-            var file = new SqliteMetastoreFile(store, settings.SqlitePath);
-            try
-            {
-                await store.EnsureSchemaAsync(cancellationToken);
-            }
-            catch (MetastoreException e)
-            {
-                throw new MetastoreException($"cannot open the SQLite metastore '{settings.SqlitePath}': {SqliteMetastoreFile.Reason(e)}", e, e.IsTransient);
-            }
-
-            return new AsherahHost(settings, file, dataSource);
-        }
-        catch
-        {
-            await dataSource.DisposeAsync();
-            throw;
-        }
+        var metastore = Providers().CreateMetastore(settings.Options);
+        return new AsherahHost(
+            settings,
+            metastore,
+            settings.SqlitePath is null ? metastore : new SqliteMetastoreFile(metastore, settings.SqlitePath));
     }
 
     /// <summary>
-    /// The session factory: a static KMS over the explicit master key, else over the development key file (announced on
-    /// <paramref name="stderr"/> as not for production). Expiry policy: <see cref="BasicExpiringCryptoPolicy"/> defaults.
+    /// The session factory over <see cref="Metastore"/> and the configured KMS. When that is the static KMS over the
+    /// development key file, the file is created on first use and, once the factory is built over it, announced on
+    /// <paramref name="stderr"/> as not for production.
     /// </summary>
+    /// <exception cref="UsageException">The KMS is unknown, or a setting is invalid (a static key of the wrong length, an unreadable key file).</exception>
     public SessionFactory GetFactory(TextWriter stderr)
     {
         if (_factory is not null)
@@ -81,26 +71,27 @@ internal sealed class AsherahHost : IAsyncDisposable
             return _factory;
         }
 
-        var builder = SessionFactory.NewBuilder(Settings.Product, Settings.Service)
-            .WithMetastore(Metastore)
-            .WithCryptoPolicy(new BasicExpiringCryptoPolicy());
-        if (Settings.StaticMasterKey is { } masterKey)
+        var options = Settings.Options;
+        var providers = Providers();
+        if (!providers.KeyManagementServiceNames.Contains(options.Kms!, StringComparer.OrdinalIgnoreCase))
         {
-            if (System.Text.Encoding.UTF8.GetByteCount(masterKey) != DevelopmentMasterKey.Length)
-            {
-                throw new UsageException($"The static master key must be exactly {DevelopmentMasterKey.Length} UTF-8 bytes.");
-            }
-
-            builder.WithStaticKeyManagementService(masterKey);
+            throw new UsageException(
+                $"{EnvironmentOptions.Describe(EnvironmentOptions.KmsKey)} is '{options.Kms}', which is not a key management service: use {string.Join(" or ", providers.KeyManagementServiceNames)}.");
         }
-        else
+
+        var developmentKeyFile = Settings.DevelopmentKeyFile;
+        if (developmentKeyFile is not null)
         {
-            _kms = DevelopmentMasterKey.LoadOrCreate(Settings.MasterKeyFile);
+            DevelopmentMasterKey.EnsureCreated(developmentKeyFile);
+        }
+
+        // Validates the options first (the static KMS reads and checks the key file here).
+        _factory = SessionFactoryBuilder.FromOptions(options, providers).WithMetastore(Metastore).Build();
+        if (developmentKeyFile is not null)
+        {
             stderr.WriteLine(DevelopmentMasterKey.Warning);
-            builder.WithKeyManagementService(_kms);
         }
 
-        _factory = builder.Build();
         return _factory;
     }
 
@@ -111,10 +102,14 @@ internal sealed class AsherahHost : IAsyncDisposable
             await _factory.DisposeAsync();
         }
 
-        _kms?.Dispose();
-        if (_dataSource is not null)
+        switch (_owned)
         {
-            await _dataSource.DisposeAsync();
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
         }
     }
 }

@@ -1,23 +1,24 @@
 namespace Asherah.Cli.Configuration;
 
 /// <summary>The resolved configuration of one invocation: command line, then environment, then embedded defaults.</summary>
-/// <param name="Product">The product id.</param>
-/// <param name="Service">The service id.</param>
-/// <param name="Metastore">Where key records live.</param>
+/// <param name="Options">
+/// What the core's hosting layer builds from: ids, the metastore and KMS by name, the SQLite connection string, the
+/// static master key or its file.
+/// </param>
 /// <param name="DataDirectory">Where the embedded defaults are created.</param>
-/// <param name="SqlitePath">The SQLite metastore file.</param>
-/// <param name="MasterKeyFile">The development master key file, used when no static master key is given.</param>
-/// <param name="StaticMasterKey">An explicit static master key; never printed.</param>
-internal sealed record CliSettings(
-    string Product,
-    string Service,
-    MetastoreKind Metastore,
-    string DataDirectory,
-    string SqlitePath,
-    string MasterKeyFile,
-    string? StaticMasterKey)
+/// <param name="SqlitePath">The SQLite metastore file as a full path; <see langword="null"/> for another metastore.</param>
+internal sealed record CliSettings(AsherahOptions Options, string DataDirectory, string? SqlitePath)
 {
+    /// <summary>
+    /// The development key file the CLI creates on first use and announces as not for production: the static KMS's
+    /// key file when no static master key is given, else <see langword="null"/>.
+    /// </summary>
+    public string? DevelopmentKeyFile =>
+        string.Equals(Options.Kms, AsherahProviders.Static, StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(Options.StaticMasterKey)
+            ? Options.StaticMasterKeyFile
+            : null;
+
     /// <summary>Keeps the master key out of logs and exception messages.</summary>
     public override string ToString() =>
-        $"CliSettings {{ Product = {Product}, Service = {Service}, Metastore = {Metastore}, SqlitePath = {SqlitePath}, MasterKeyFile = {MasterKeyFile} }}";
+        $"CliSettings {{ Product = {Options.ProductId}, Service = {Options.ServiceId}, Metastore = {Options.Metastore}, SqlitePath = {SqlitePath}, Kms = {Options.Kms}, MasterKeyFile = {Options.StaticMasterKeyFile} }}";
 }

@@ -17,60 +17,37 @@ internal static class DevelopmentMasterKey
     private static readonly byte[] Alphabet = Enumerable.Range('!', '~' - '!' + 1).Select(c => (byte)c).ToArray();
 
     /// <summary>
-    /// A static KMS over the key in <paramref name="path"/>, creating the file when it does not exist. The key is read
-    /// into a stack buffer that is wiped at once; it never becomes a managed string.
+    /// Creates the key file at <paramref name="path"/> when it does not exist (see <see cref="TryCreate"/>). Reading it
+    /// is the core's <c>static</c> KMS provider's: it checks the length and reads the key into a wiped stack buffer, so
+    /// the key never becomes a managed string.
     /// </summary>
-    public static StaticKeyManagementService LoadOrCreate(string path) => LoadOrCreate(path, beforePublish: null);
+    /// <exception cref="UsageException"><paramref name="path"/> is a directory.</exception>
+    /// <exception cref="CliException">The file or its directory cannot be created.</exception>
+    public static void EnsureCreated(string path) => EnsureCreated(path, beforePublish: null);
 
     /// <summary>
-    /// <see cref="LoadOrCreate(string)"/>, calling <paramref name="beforePublish"/> with the temporary file's path once
+    /// <see cref="EnsureCreated(string)"/>, calling <paramref name="beforePublish"/> with the temporary file's path once
     /// the new key is on disk and before it is moved into place (tests interleave or interrupt creations there).
     /// </summary>
-    internal static StaticKeyManagementService LoadOrCreate(string path, Action<string>? beforePublish)
+    internal static void EnsureCreated(string path, Action<string>? beforePublish)
     {
         if (Directory.Exists(path))
         {
             throw new UsageException($"The master key file '{path}' is a directory.");
         }
 
-        if (!File.Exists(path))
+        if (File.Exists(path))
         {
-            try
-            {
-                TryCreate(path, beforePublish);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliException($"cannot create the master key file '{path}': {DataDirectory.Explain(Path.GetDirectoryName(path) ?? path, e)}", e);
-            }
+            return;
         }
 
-        Span<byte> buffer = stackalloc byte[Length + 3];
         try
         {
-            int read;
-            try
-            {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-                read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliException($"cannot read the master key file '{path}': {e.Message}", e);
-            }
-
-            var key = buffer[..read].TrimEnd("\r\n"u8);
-            if (key.Length != Length)
-            {
-                // Say which file, never what is in it.
-                throw new UsageException($"The master key file '{path}' must hold exactly {Length} bytes.");
-            }
-
-            return new StaticKeyManagementService(key);
+            TryCreate(path, beforePublish);
         }
-        finally
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            CryptographicOperations.ZeroMemory(buffer);
+            throw new CliException($"cannot create the master key file '{path}': {DataDirectory.Explain(Path.GetDirectoryName(path) ?? path, e)}", e);
         }
     }
 

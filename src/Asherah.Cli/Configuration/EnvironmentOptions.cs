@@ -1,44 +1,85 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
+using Asherah.Metastore.Sql;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 
 namespace Asherah.Cli.Configuration;
 
 /// <summary>
-/// The options that choose product, service, metastore and master key; each falls back to an <c>ASHERAH_*</c>
-/// environment variable, then to the embedded defaults. The command line wins.
+/// The options that choose product, service, metastore and master key. The command line is one configuration source
+/// over the core's <c>ASHERAH_*</c> variables (<see cref="AsherahEnvironmentVariables"/>), which are one over the CLI's
+/// embedded defaults; <see cref="AsherahOptions.FromConfiguration"/> reads the result. The command line wins.
 /// </summary>
-internal sealed class EnvironmentOptions
+/// <remarks>
+/// The CLI itself only finds the data directory (<c>--data-dir</c>, <c>ASHERAH_DATA_DIR</c>, the XDG default) and
+/// derives the defaults from it:
+/// <code>
+/// Asherah:ProductId            asherah-cli
+/// Asherah:ServiceId            asherah-cli
+/// Asherah:Metastore            sqlite
+/// Asherah:ConnectionString     Data Source=DATA-DIR/metastore.db;Pooling=False
+/// Asherah:Kms                  static
+/// Asherah:StaticMasterKeyFile  DATA-DIR/master.key   (created on first use: the development key)
+/// </code>
+/// </remarks>
+internal sealed partial class EnvironmentOptions
 {
     public const string DefaultProduct = "asherah-cli";
     public const string DefaultService = "asherah-cli";
 
+    private const string ProductKey = "Asherah:ProductId";
+    private const string ServiceKey = "Asherah:ServiceId";
+    private const string MetastoreKey = "Asherah:Metastore";
+    private const string ConnectionStringKey = "Asherah:ConnectionString";
+    /// <summary>The configuration key of the key management service's name.</summary>
+    internal const string KmsKey = "Asherah:Kms";
+    private const string StaticMasterKeyKey = "Asherah:StaticMasterKey";
+    private const string MasterKeyFileKey = "Asherah:StaticMasterKeyFile";
+
+    /// <summary>
+    /// The text settings the CLI reads, and the option that sets each (none for the KMS name, which comes only from the
+    /// environment); checked for blank values and used to name settings by their options in messages.
+    /// </summary>
+    private static readonly (string Key, string Option)[] Settings =
+    [
+        (ProductKey, "--product"),
+        (ServiceKey, "--service"),
+        (MetastoreKey, "--metastore"),
+        (ConnectionStringKey, "--sqlite-path"),
+        (StaticMasterKeyKey, "--static-master-key"),
+        (MasterKeyFileKey, "--master-key-file"),
+        (KmsKey, string.Empty),
+    ];
+
     private readonly Option<string?> _product = new("--product")
     {
-        Description = $"Product id (env ASHERAH_PRODUCT; default {DefaultProduct}).",
+        Description = $"Product id (env {Variables(ProductKey)}; default {DefaultProduct}).",
     };
 
     private readonly Option<string?> _service = new("--service")
     {
-        Description = $"Service id (env ASHERAH_SERVICE; default {DefaultService}).",
+        Description = $"Service id (env {Variables(ServiceKey)}; default {DefaultService}).",
     };
 
     private readonly Option<string?> _metastore = new("--metastore")
     {
-        Description = "Metastore: sqlite or memory (env ASHERAH_METASTORE; default sqlite).",
+        Description = $"Metastore: {string.Join(" or ", AsherahHost.Providers().MetastoreNames)} (env {Variables(MetastoreKey)}; default sqlite).",
     };
 
     private readonly Option<string?> _sqlitePath = new("--sqlite-path")
     {
-        Description = "SQLite metastore file (env ASHERAH_SQLITE_PATH; default <data-dir>/metastore.db).",
+        Description = $"SQLite metastore file or connection string (env {Variables(ConnectionStringKey)}; default <data-dir>/metastore.db).",
     };
 
     private readonly Option<string?> _masterKeyFile = new("--master-key-file")
     {
-        Description = "Development master key file, created on first use (env ASHERAH_MASTER_KEY_FILE; default <data-dir>/master.key).",
+        Description = $"Development master key file, created on first use (env {Variables(MasterKeyFileKey)}; default <data-dir>/master.key).",
     };
 
     private readonly Option<string?> _staticMasterKey = new("--static-master-key")
     {
-        Description = "Static master key, exactly 32 UTF-8 bytes; wins over the key file (env ASHERAH_STATIC_MASTER_KEY).",
+        Description = $"Static master key, exactly 32 UTF-8 bytes; wins over the key file (env {Variables(StaticMasterKeyKey)}).",
     };
 
     private readonly Option<string?> _dataDir = new("--data-dir")
@@ -48,7 +89,7 @@ internal sealed class EnvironmentOptions
 
     public EnvironmentOptions()
     {
-        _metastore.AcceptOnlyFromAmong("sqlite", "memory");
+        _metastore.AcceptOnlyFromAmong([.. AsherahHost.Providers().MetastoreNames]);
     }
 
     public void AddTo(Command command)
@@ -68,54 +109,155 @@ internal sealed class EnvironmentOptions
         "set ASHERAH_STATIC_MASTER_KEY or use --master-key-file instead.";
 
     /// <summary>
-    /// Resolves the settings. An option given on the command line with an empty or whitespace-only value is a usage
-    /// error (it would otherwise fall back silently); an empty environment variable counts as unset.
+    /// Resolves the settings: command line over <c>ASHERAH_*</c> variables over the embedded defaults. An option given
+    /// on the command line with an empty or whitespace-only value is a usage error (it would otherwise fall back
+    /// silently); an empty environment variable counts as unset, a whitespace-only one is a usage error.
     /// </summary>
+    /// <exception cref="UsageException">A value is blank, malformed, names an unknown metastore, or two variables of one setting disagree.</exception>
     public CliSettings Resolve(ParseResult parseResult, CliConsole console)
     {
-        string? Pick(Option<string?> option, string variable)
+        var dataDirValue = CommandLineValue(parseResult, _dataDir) ?? console.GetVariable("ASHERAH_DATA_DIR");
+        if (dataDirValue is not null && string.IsNullOrWhiteSpace(dataDirValue))
         {
-            if (parseResult.GetResult(option) is { Implicit: false })
-            {
-                var given = parseResult.GetValue(option);
-                if (string.IsNullOrWhiteSpace(given))
-                {
-                    throw new UsageException($"{option.Name} must not be empty or only whitespace.");
-                }
-
-                return given;
-            }
-
-            var value = console.GetVariable(variable);
-            if (value is not null && string.IsNullOrWhiteSpace(value))
-            {
-                throw new UsageException($"{variable} must not be only whitespace.");
-            }
-
-            return value;
+            throw new UsageException("ASHERAH_DATA_DIR must not be only whitespace.");
         }
 
-        var dataDir = Path.GetFullPath(Pick(_dataDir, "ASHERAH_DATA_DIR") ?? DataDirectory.Default(console));
-        var metastore = Pick(_metastore, "ASHERAH_METASTORE")?.ToLowerInvariant() switch
+        var dataDir = Path.GetFullPath(dataDirValue ?? DataDirectory.Default(console));
+        var defaults = new Dictionary<string, string?>
         {
-            null or "sqlite" => MetastoreKind.Sqlite,
-            "memory" => MetastoreKind.Memory,
-            var other => throw new UsageException($"Unknown metastore '{other}' (ASHERAH_METASTORE): use sqlite or memory."),
+            [ProductKey] = DefaultProduct,
+            [ServiceKey] = DefaultService,
+            [MetastoreKey] = SqliteMetastores.Name,
+            [ConnectionStringKey] = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "metastore.db"), Pooling = false }.ToString(),
+            [KmsKey] = AsherahProviders.Static,
+            [MasterKeyFileKey] = Path.Combine(dataDir, "master.key"),
+        };
+        var commandLine = new Dictionary<string, string?>
+        {
+            [ProductKey] = CommandLineValue(parseResult, _product),
+            [ServiceKey] = CommandLineValue(parseResult, _service),
+            [MetastoreKey] = CommandLineValue(parseResult, _metastore),
+            [ConnectionStringKey] = CommandLineValue(parseResult, _sqlitePath),
+            [StaticMasterKeyKey] = CommandLineValue(parseResult, _staticMasterKey),
+            [MasterKeyFileKey] = CommandLineValue(parseResult, _masterKeyFile),
         };
 
-        var settings = new CliSettings(
-            Product: Pick(_product, "ASHERAH_PRODUCT") ?? DefaultProduct,
-            Service: Pick(_service, "ASHERAH_SERVICE") ?? DefaultService,
-            Metastore: metastore,
-            DataDirectory: dataDir,
-            SqlitePath: Path.GetFullPath(Pick(_sqlitePath, "ASHERAH_SQLITE_PATH") ?? Path.Combine(dataDir, "metastore.db")),
-            MasterKeyFile: Path.GetFullPath(Pick(_masterKeyFile, "ASHERAH_MASTER_KEY_FILE") ?? Path.Combine(dataDir, "master.key")),
-            StaticMasterKey: Pick(_staticMasterKey, "ASHERAH_STATIC_MASTER_KEY"));
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(defaults)
+                .AddAsherahEnvironmentVariables(console.GetVariable)
+                .AddInMemoryCollection(commandLine.Where(e => e.Value is not null))
+                .Build();
+        }
+        catch (InvalidOperationException e)
+        {
+            // Two names of one setting disagree; the message names both variables, never their values.
+            throw new UsageException(Translate(e.Message), e);
+        }
+
+        foreach (var (key, _) in Settings)
+        {
+            if (configuration[key] is { Length: > 0 } value && string.IsNullOrWhiteSpace(value))
+            {
+                throw new UsageException($"{Describe(key)} must not be only whitespace.");
+            }
+        }
+
+        var options = AsherahOptions.FromConfiguration(configuration);
+        var providers = AsherahHost.Providers();
+        if (!providers.MetastoreNames.Contains(options.Metastore!, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"{Describe(MetastoreKey)} is '{options.Metastore}', which is not a metastore: use {string.Join(" or ", providers.MetastoreNames)}.");
+        }
+
+        string? sqlitePath = null;
+        if (string.Equals(options.Metastore, SqliteMetastores.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            (options.ConnectionString, sqlitePath) = NormalizeSqlite(options.ConnectionString!);
+        }
+
+        options.StaticMasterKeyFile = Path.GetFullPath(options.StaticMasterKeyFile!);
         if (parseResult.GetResult(_staticMasterKey) is { Implicit: false })
         {
             console.Error.WriteLine(CommandLineKeyWarning);
         }
 
-        return settings;
+        return new CliSettings(options, dataDir, sqlitePath);
     }
+
+    /// <summary>
+    /// Restates a message of the core's configuration layer for the CLI: each configuration key the command line can
+    /// set is named by its option ("--product (environment ASHERAH_PRODUCT_NAME or ASHERAH_PRODUCT)").
+    /// </summary>
+    public static string Translate(string message) =>
+        ConfigurationKey().Replace(message, match =>
+        {
+            foreach (var (key, option) in Settings)
+            {
+                if (option.Length > 0 && string.Equals(key, match.Value, StringComparison.OrdinalIgnoreCase))
+                {
+                    return option;
+                }
+            }
+
+            return match.Value;
+        });
+
+    /// <summary>"--product (environment ASHERAH_PRODUCT_NAME or ASHERAH_PRODUCT)" for <c>Asherah:ProductId</c>.</summary>
+    internal static string Describe(string key) => Translate($"{key} (environment {Variables(key)})");
+
+    /// <summary>The <c>ASHERAH_*</c> variables that set <paramref name="key"/>, in ordinal order.</summary>
+    private static string Variables(string key) =>
+        string.Join(" or ", AsherahEnvironmentVariables.ConfigurationKeys.Where(e => e.Value == key).Select(e => e.Key).Order(StringComparer.Ordinal));
+
+    /// <summary>The value given on the command line, or null when the option was not given.</summary>
+    /// <exception cref="UsageException">The option was given with an empty or whitespace-only value.</exception>
+    private static string? CommandLineValue(ParseResult parseResult, Option<string?> option)
+    {
+        if (parseResult.GetResult(option) is not { Implicit: false })
+        {
+            return null;
+        }
+
+        var given = parseResult.GetValue(option);
+        return string.IsNullOrWhiteSpace(given)
+            ? throw new UsageException($"{option.Name} must not be empty or only whitespace.")
+            : given;
+    }
+
+    /// <summary>
+    /// The SQLite connection string the CLI opens (the file as a full path, no pooling: an invocation is short, and a
+    /// pooled handle would keep the file open after the command ends) and the file, for messages. A value without
+    /// <c>=</c> is a path, as for the core's <c>sqlite</c> provider.
+    /// </summary>
+    private static (string ConnectionString, string? Path) NormalizeSqlite(string connectionStringOrPath)
+    {
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = connectionStringOrPath.Contains('=', StringComparison.Ordinal)
+                ? new SqliteConnectionStringBuilder(connectionStringOrPath)
+                : new SqliteConnectionStringBuilder { DataSource = connectionStringOrPath };
+        }
+        catch (ArgumentException e)
+        {
+            // Not echoed: a connection string may carry a password.
+            throw new UsageException($"{Describe(ConnectionStringKey)} is not a valid SQLite connection string: {e.Message}", e);
+        }
+
+        string? path = null;
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            path = Path.GetFullPath(builder.DataSource);
+            builder.DataSource = path;
+        }
+
+        builder.Pooling = false;
+        return (builder.ToString(), path);
+    }
+
+    [GeneratedRegex(@"\bAsherah:[A-Za-z]+\b")]
+    private static partial Regex ConfigurationKey();
 }

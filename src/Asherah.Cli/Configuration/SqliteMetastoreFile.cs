@@ -5,8 +5,10 @@ using Microsoft.Data.Sqlite;
 namespace Asherah.Cli.Configuration;
 
 /// <summary>
-/// The CLI's SQLite metastore: forwards to the <see cref="IMetastore"/> over the file and, when it fails, says which
-/// file and SQLite's own reason ("unable to open database file", "file is not a database", …) on one line.
+/// The CLI's SQLite metastore: forwards to the <see cref="IMetastore"/> the core's <c>sqlite</c> provider made over the
+/// file and, when it fails (opening the file and creating the table included: the provider does both on first use),
+/// says which operation, which file and SQLite's own reason ("unable to open database file", "file is not a
+/// database", …) on one line. The caller disposes the inner metastore.
 /// </summary>
 internal sealed partial class SqliteMetastoreFile : IMetastore, IMetastoreCatalog
 {
@@ -82,11 +84,11 @@ internal sealed partial class SqliteMetastoreFile : IMetastore, IMetastoreCatalo
     /// A metastore failure restated for a person: <c>cannot OPERATION in the SQLite metastore 'PATH': REASON</c>, where
     /// REASON is SQLite's message when the database failed, else the library's.
     /// </summary>
-    public MetastoreException Explain(MetastoreException e, string operation) =>
+    private MetastoreException Explain(MetastoreException e, string operation) =>
         new($"cannot {operation} in the SQLite metastore '{_path}': {Reason(e)}", e, e.IsTransient);
 
     /// <summary>SQLite's own words for a failure ("unable to open database file"), else the exception's message.</summary>
-    public static string Reason(Exception e)
+    private static string Reason(Exception e)
     {
         if (e.InnerException is SqliteException sqlite)
         {

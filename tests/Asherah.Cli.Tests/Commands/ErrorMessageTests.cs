@@ -207,7 +207,9 @@ public sealed class ErrorMessageTests : IDisposable
         var result = await _cli.RunAsync("x"u8.ToArray(), "encrypt");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.DoesNotContain("short-secret-value", ErrorLine(result), StringComparison.Ordinal);
+        var line = ErrorLine(result);
+        Assert.DoesNotContain("short-secret-value", line, StringComparison.Ordinal);
+        Assert.Contains("--static-master-key (environment ASHERAH_STATIC_MASTER_KEY) must be exactly 32 bytes", line, StringComparison.Ordinal);
     }
 
     [Fact]

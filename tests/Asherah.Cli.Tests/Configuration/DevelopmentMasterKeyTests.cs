@@ -45,7 +45,12 @@ public sealed class DevelopmentMasterKeyTests : IDisposable
                 start.SignalAndWait();
                 try
                 {
-                    DevelopmentMasterKey.LoadOrCreate(path).Dispose();
+                    DevelopmentMasterKey.EnsureCreated(path);
+                    long length = new FileInfo(path).Length;
+                    if (length != 32)
+                    {
+                        failures.Add(new InvalidDataException($"the key file held {length} bytes right after EnsureCreated"));
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -66,7 +71,7 @@ public sealed class DevelopmentMasterKeyTests : IDisposable
     public void CreationKilledBeforePublishing_LeavesNoKeyFile_AndTheNextRunCreatesOne()
     {
         // The exception stands for a kill after the key was written but before it was moved into place.
-        Assert.Throws<SimulatedKill>(() => DevelopmentMasterKey.LoadOrCreate(KeyFile, temporary =>
+        Assert.Throws<SimulatedKill>(() => DevelopmentMasterKey.EnsureCreated(KeyFile, temporary =>
         {
             Assert.Equal(32, new FileInfo(temporary).Length);
             if (!OperatingSystem.IsWindows())
@@ -78,27 +83,27 @@ public sealed class DevelopmentMasterKeyTests : IDisposable
         }));
 
         Assert.False(File.Exists(KeyFile));
-        DevelopmentMasterKey.LoadOrCreate(KeyFile).Dispose();
+        DevelopmentMasterKey.EnsureCreated(KeyFile);
         Assert.Equal(32, new FileInfo(KeyFile).Length);
     }
 
     [Fact]
-    public async Task CreationThatLosesTheRace_UsesTheWinnersKey()
+    public async Task CreationThatLosesTheRace_KeepsTheWinnersKey()
     {
-        // A writes its key; before A publishes, B creates and publishes another. A must keep B's file and use it.
-        string? winnerTemporary = null;
-        using var loser = DevelopmentMasterKey.LoadOrCreate(KeyFile, _ =>
+        // A writes its key; before A publishes, B creates and publishes another. A must keep B's file, not replace it.
+        byte[]? loserKey = null;
+        byte[]? winnerKey = null;
+        DevelopmentMasterKey.EnsureCreated(KeyFile, loserTemporary =>
         {
-            using var winner = DevelopmentMasterKey.LoadOrCreate(KeyFile, temporary => winnerTemporary = temporary);
+            loserKey = File.ReadAllBytes(loserTemporary);
+            DevelopmentMasterKey.EnsureCreated(KeyFile, winnerTemporary => winnerKey = File.ReadAllBytes(winnerTemporary));
         });
 
-        Assert.NotNull(winnerTemporary);
+        Assert.NotNull(loserKey);
+        Assert.NotNull(winnerKey);
+        Assert.NotEqual(loserKey, winnerKey);
+        Assert.Equal(winnerKey, await File.ReadAllBytesAsync(KeyFile));
         Assert.Empty(Directory.GetFiles(_cli.DataDir, "*.tmp"));
-        using var onDisk = new StaticKeyManagementService(await File.ReadAllTextAsync(KeyFile));
-        using var material = KeyMaterial.Create(new byte[32]);
-        var wrapped = await loser.EncryptKeyAsync(material);
-        using var unwrapped = await onDisk.DecryptKeyAsync(wrapped, KeyMaterialAllocator.Default); // throws KmsException if A kept its own key
-        Assert.Equal(32, unwrapped.Length);
     }
 
     private sealed class SimulatedKill : Exception

@@ -100,4 +100,89 @@ public sealed class EnvironmentTests : IDisposable
 
         Assert.True(File.Exists(Path.Combine(_cli.DataDir, "xdg", "asherah", "master.key")));
     }
+
+    [Fact]
+    public async Task CanonicalServerNames_SelectProductAndService()
+    {
+        _cli.Environment["ASHERAH_PRODUCT_NAME"] = "canonprod";
+        _cli.Environment["ASHERAH_SERVICE_NAME"] = "canonsvc";
+
+        Assert.Equal(0, (await _cli.RunAsync("x"u8.ToArray(), "encrypt", "--partition", "p")).ExitCode);
+
+        Assert.Equal(["_IK_p_canonsvc_canonprod", "_SK_canonsvc_canonprod"], await KeyIdsAsync());
+    }
+
+    [Fact]
+    public async Task CanonicalMetastoreMode_Memory_KeepsNothing()
+    {
+        _cli.Environment["ASHERAH_METASTORE_MODE"] = "memory";
+
+        var encrypted = await _cli.RunAsync("x"u8.ToArray(), "encrypt");
+        var decrypted = await _cli.RunAsync(encrypted.Stdout, "decrypt");
+
+        Assert.Equal(0, encrypted.ExitCode);
+        Assert.Equal(1, decrypted.ExitCode); // the intermediate key went with the first invocation's memory
+        Assert.False(File.Exists(Path.Combine(_cli.DataDir, "metastore.db")));
+    }
+
+    [Fact]
+    public async Task CanonicalConnectionString_ChoosesTheSqliteFile()
+    {
+        var path = Path.Combine(_cli.DataDir, "sub", "canonical.db");
+        _cli.Environment["ASHERAH_CONNECTION_STRING"] = $"Data Source={path}";
+
+        var encrypted = await _cli.RunAsync("x"u8.ToArray(), "encrypt");
+        var decrypted = await _cli.RunAsync(encrypted.Stdout, "decrypt");
+
+        Assert.Equal(0, decrypted.ExitCode);
+        Assert.Equal("x"u8.ToArray(), decrypted.Stdout);
+        Assert.True(File.Exists(path));
+        Assert.False(File.Exists(Path.Combine(_cli.DataDir, "metastore.db")));
+    }
+
+    [Fact]
+    public async Task CommandLine_WinsOverCanonicalNames()
+    {
+        _cli.Environment["ASHERAH_SERVICE_NAME"] = "envsvc";
+        _cli.Environment["ASHERAH_METASTORE_MODE"] = "memory";
+
+        Assert.Equal(0, (await _cli.RunAsync("x"u8.ToArray(), "encrypt", "--service", "clisvc", "--metastore", "sqlite")).ExitCode);
+
+        _cli.Environment.Remove("ASHERAH_METASTORE_MODE");
+        Assert.Contains("_SK_clisvc_asherah-cli", await KeyIdsAsync());
+    }
+
+    [Fact]
+    public async Task TwoNamesOfOneSetting_Disagreeing_IsAUsageErrorNamingBoth()
+    {
+        _cli.Environment["ASHERAH_PRODUCT"] = "one";
+        _cli.Environment["ASHERAH_PRODUCT_NAME"] = "two";
+
+        var result = await _cli.RunAsync("x"u8.ToArray(), "encrypt");
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StderrLines);
+        Assert.Contains("ASHERAH_PRODUCT_NAME", line, StringComparison.Ordinal);
+        Assert.Contains("ASHERAH_PRODUCT ", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_cli.DataDir, "master.key")));
+    }
+
+    [Theory]
+    [InlineData("ASHERAH_METASTORE_MODE", "dynamodb", "memory or sqlite")]
+    [InlineData("ASHERAH_KMS_MODE", "aws", "use static")]
+    [InlineData("ASHERAH_EXPIRE_AFTER", "soon", "ASHERAH_EXPIRE_AFTER")]
+    public async Task UnusableCanonicalValue_IsAUsageErrorSayingWhatToUse(string variable, string value, string expected)
+    {
+        _cli.Environment[variable] = value;
+
+        var result = await _cli.RunAsync("x"u8.ToArray(), "encrypt");
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StderrLines);
+        Assert.StartsWith("asherah: ", line, StringComparison.Ordinal);
+        Assert.Contains(variable, line, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", line, StringComparison.Ordinal);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.Empty(result.Stdout);
+    }
 }
