@@ -15,7 +15,13 @@ public abstract class SqlDialect
     /// <summary>SQLite through Microsoft.Data.Sqlite (the embedded default).</summary>
     public static SqlDialect Sqlite { get; } = new Dialects.SqliteDialect();
 
-    /// <summary>A short name ("sqlite", …).</summary>
+    /// <summary>
+    /// PostgreSQL (e.g. through Npgsql): <c>created</c> is bound as <c>timestamp without time zone</c> holding the UTC
+    /// wall-clock, so the server's or session's <c>TimeZone</c> never shifts it.
+    /// </summary>
+    public static SqlDialect Postgres { get; } = new Dialects.PostgresDialect();
+
+    /// <summary>A short name ("sqlite", "postgres", …).</summary>
     public abstract string Name { get; }
 
     /// <summary>The statement that creates the table if it does not exist.</summary>
