@@ -11,6 +11,13 @@ fi
 
 scripts/setup.sh
 
+# A throwaway PostgreSQL server (TimeZone Asia/Kolkata) for tests/Asherah.Metastore.Sql.Tests/PostgresMetastoreTests.cs,
+# in its own state directory, stopped and removed on exit. Without ASHERAH_TEST_POSTGRES those tests skip (fail under CI).
+export ASHERAH_PG_STATE="$(mktemp -d /tmp/asherah-postgres.XXXXXX)"
+trap 'scripts/postgres.sh stop' EXIT
+ASHERAH_TEST_POSTGRES="$(scripts/postgres.sh start)"
+export ASHERAH_TEST_POSTGRES
+
 results="$(pwd)/TestResults"
 rm -rf "$results"
 status=0

@@ -16,7 +16,7 @@ public abstract class MetastoreContract
 
     private static string NewId() => "_IK_" + Guid.NewGuid().ToString("N") + "_service_product";
 
-    [Fact]
+    [MetastoreFact]
     public async Task Load_OfMissingKey_ReturnsNull()
     {
         var store = await CreateAsync();
@@ -24,7 +24,7 @@ public abstract class MetastoreContract
         Assert.Null(await store.LoadLatestAsync(NewId()));
     }
 
-    [Fact]
+    [MetastoreFact]
     public async Task Store_ThenLoad_ReturnsTheSameRecord()
     {
         var store = await CreateAsync();
@@ -38,7 +38,7 @@ public abstract class MetastoreContract
         Assert.Equal(record.ToJson(), loaded.ToJson());
     }
 
-    [Fact]
+    [MetastoreFact]
     public async Task Store_OfDuplicate_ReturnsFalseAndKeepsTheFirst()
     {
         var store = await CreateAsync();
@@ -51,7 +51,7 @@ public abstract class MetastoreContract
         Assert.Equal(1, loaded!.EncryptedKey.Span[0]);
     }
 
-    [Fact]
+    [MetastoreFact]
     public async Task LoadLatest_ReturnsTheNewestCreated()
     {
         var store = await CreateAsync();
@@ -67,7 +67,7 @@ public abstract class MetastoreContract
         Assert.Equal(T0.AddDays(400), latest.Created);
     }
 
-    [Fact]
+    [MetastoreFact]
     public async Task Load_DistinguishesCreatedToTheSecond()
     {
         var store = await CreateAsync();
@@ -80,7 +80,7 @@ public abstract class MetastoreContract
         Assert.Null(await store.LoadAsync(id, T0.AddSeconds(2)));
     }
 
-    [Fact]
+    [MetastoreFact]
     public async Task Store_ConcurrentlyOnOnePair_LetsExactlyOneWin()
     {
         var store = await CreateAsync();
@@ -92,7 +92,7 @@ public abstract class MetastoreContract
         Assert.Single(results, r => r);
     }
 
-    [Fact]
+    [MetastoreFact]
     public async Task Ids_WithUnicodeAndUnderscores_RoundTrip()
     {
         var store = await CreateAsync();
@@ -104,7 +104,7 @@ public abstract class MetastoreContract
         Assert.Null(await store.LoadAsync(id + "x", T0));
     }
 
-    [Fact]
+    [MetastoreFact]
     public async Task Revoked_IsPreserved()
     {
         var store = await CreateAsync();
@@ -114,7 +114,7 @@ public abstract class MetastoreContract
         Assert.True((await store.LoadLatestAsync(id))!.IsRevoked);
     }
 
-    [Fact]
+    [MetastoreFact]
     public async Task Catalog_ListsStoredRecords()
     {
         var store = await CreateAsync();
