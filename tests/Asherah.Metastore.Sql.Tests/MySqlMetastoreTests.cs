@@ -107,6 +107,33 @@ public sealed class MySqlMetastoreTests : MetastoreContract, IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("Unspecified")]
+    [InlineData("Utc")]
+    [InlineData("Local")]
+    public async Task Created_IsTheUtcLiteral_WhateverTheConnectionsDateTimeKind(string kind)
+    {
+        string connectionString = MySqlServer.ConnectionString + ";DateTimeKind=" + kind;
+        var store = await CreateStoreAsync(connectionString);
+        string id = Unique("_IK_kind");
+        Assert.True(await store.StoreAsync(id, T0, Record(T0, 4)));
+
+        Assert.Equal(T0, (await store.LoadAsync(id, T0))?.Created);
+        Assert.Equal(T0, (await store.LoadLatestAsync(id))?.Created);
+        await foreach (var row in store.ListAsync())
+        {
+            if (row.KeyId == id)
+            {
+                Assert.Equal(T0, row.Created);
+            }
+        }
+
+        await using var connection = await OpenAsync();
+        await using var text = new MySqlCommand("SELECT DATE_FORMAT(created, '%Y-%m-%d %H:%i:%s') FROM encryption_key WHERE id = @id", connection);
+        text.Parameters.AddWithValue("id", id);
+        Assert.Equal("2023-11-14 22:14:00", await text.ExecuteScalarAsync());
+    }
+
+    [Theory]
     [InlineData("Partition-1", "partition-1")]
     [InlineData("p", "p ")]
     [InlineData("p", "P ")]

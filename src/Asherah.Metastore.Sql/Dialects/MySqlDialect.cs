@@ -44,8 +44,10 @@ internal sealed class MySqlDialect : SqlDialect
 
     /// <summary>
     /// The server's error number. MySqlConnector's <c>MySqlException</c> hides <c>DbException.ErrorCode</c> behind
-    /// its own enum property and reports the number in <see cref="Exception.Data"/> as <c>"Server Error Code"</c>;
-    /// other providers report it as <c>DbException.ErrorCode</c>.
+    /// its own enum property and leaves the base one at the default HResult (E_FAIL, measured with 2.6.2 on MariaDB
+    /// 10.11); it reports the number in <see cref="Exception.Data"/> as <c>"Server Error Code"</c> (as MySql.Data does).
+    /// Other providers may report it as a positive <c>DbException.ErrorCode</c>. SQLSTATE 23000 alone is not enough:
+    /// NOT NULL and foreign-key violations share it.
     /// </summary>
     private static int? ServerErrorCode(DbException exception) =>
         exception.Data["Server Error Code"] is int code ? code : exception.ErrorCode > 0 ? exception.ErrorCode : null;
