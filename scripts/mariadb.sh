@@ -24,8 +24,17 @@ install_server() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq mariadb-server >/dev/null
 }
 
+# A loopback port nothing listens on (python3 asks the kernel; without it, probe random ports).
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+  if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+    return
+  fi
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
 }
 
 print_env() {
@@ -62,7 +71,7 @@ start() {
   done
   client -e 'SELECT 1' >/dev/null || { say "server did not accept connections"; cat "$dir/error.log" >&2; exit 1; }
   local password
-  password="$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
+  password="$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
   # The tests create scratch databases (e.g. one with canonical's case-insensitive DDL), so the user may create any.
   client -e "CREATE DATABASE asherah; CREATE USER 'asherah'@'127.0.0.1' IDENTIFIED BY '$password';
              GRANT ALL PRIVILEGES ON *.* TO 'asherah'@'127.0.0.1'; FLUSH PRIVILEGES;"
