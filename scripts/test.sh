@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the solution (the README's test command). Needs ../shared beside the checkout.
+# Runs every test of the solution (the README's test command). Needs ../shared beside the checkout; starts a throwaway
+# MariaDB server (scripts/mariadb.sh, installing Debian's mariadb-server if missing) for the MySQL metastore tests.
 # Prints a closing line "tests: N passed, M failed" and exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,12 +12,17 @@ fi
 
 scripts/setup.sh
 
-# A throwaway PostgreSQL server (TimeZone Asia/Kolkata) for tests/Asherah.Metastore.Sql.Tests/PostgresMetastoreTests.cs,
-# in its own state directory, stopped and removed on exit. Without ASHERAH_TEST_POSTGRES those tests skip (fail under CI).
+# Throwaway database servers for the SQL metastore tests, each in its own directory, stopped and removed on exit:
+# PostgreSQL (TimeZone Asia/Kolkata) for PostgresMetastoreTests, MariaDB (+05:00) for MySqlMetastoreTests. Without their
+# variables those tests skip locally and fail under CI.
 export ASHERAH_PG_STATE="$(mktemp -d /tmp/asherah-postgres.XXXXXX)"
-trap 'scripts/postgres.sh stop' EXIT
+ASHERAH_MARIADB_DIR="$(mktemp -d -u /tmp/asherah-mariadb-test.XXXXXX)"
+export ASHERAH_MARIADB_DIR
+trap 'scripts/postgres.sh stop; scripts/mariadb.sh stop' EXIT
 ASHERAH_TEST_POSTGRES="$(scripts/postgres.sh start)"
 export ASHERAH_TEST_POSTGRES
+mariadb_env="$(scripts/mariadb.sh start)"
+eval "$mariadb_env"
 
 results="$(pwd)/TestResults"
 rm -rf "$results"

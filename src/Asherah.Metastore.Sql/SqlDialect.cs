@@ -21,7 +21,17 @@ public abstract class SqlDialect
     /// </summary>
     public static SqlDialect Postgres { get; } = new Dialects.PostgresDialect();
 
-    /// <summary>A short name ("sqlite", "postgres", …).</summary>
+    /// <summary>
+    /// MySQL and MariaDB, with a provider such as MySqlConnector that reports SQL errors as <see cref="DbException"/>.
+    /// </summary>
+    /// <remarks>
+    /// <c>created</c> is written and compared as the UTC wall-clock literal in the server's default session time zone, as
+    /// canonical Asherah does, so the two share a database whatever that zone is; do not set a session time zone.
+    /// The table created by <see cref="SqlMetastore.EnsureSchemaAsync"/> compares ids exactly (binary).
+    /// </remarks>
+    public static SqlDialect MySql { get; } = new Dialects.MySqlDialect();
+
+    /// <summary>A short name ("sqlite", "postgres", "mysql").</summary>
     public abstract string Name { get; }
 
     /// <summary>The statement that creates the table if it does not exist.</summary>

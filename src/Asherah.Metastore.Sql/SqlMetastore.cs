@@ -10,10 +10,14 @@ namespace Asherah.Metastore.Sql;
 /// </summary>
 /// <remarks>
 /// <code>
-/// load:        SELECT key_record FROM encryption_key WHERE id = @id AND created = @created
-/// load latest: SELECT key_record FROM encryption_key WHERE id = @id ORDER BY created DESC LIMIT 1
+/// load:        SELECT id, key_record FROM encryption_key WHERE id = @id AND created = @created
+/// load latest: SELECT id, key_record FROM encryption_key WHERE id = @id ORDER BY created DESC LIMIT 1
 /// store:       INSERT INTO encryption_key (id, created, key_record) VALUES (@id, @created, @key_record)
 /// </code>
+/// A returned row counts only if its <c>id</c> equals the requested id ordinally: a table whose collation ignores case
+/// or trailing spaces (canonical's MySQL DDL names none) would otherwise hand <c>Partition-1</c> the keys of
+/// <c>partition-1</c>. When the latest row belongs to such a look-alike id, the id's rows are read newest first until one
+/// matches exactly.
 /// A primary-key violation on store returns <see langword="false"/> (another writer won); every other database error
 /// throws <see cref="MetastoreException"/>, with <see cref="MetastoreException.IsTransient"/> set when a retry may
 /// succeed. Canonical C# swallows such errors and turns an outage into missing keys; this class does not.
@@ -21,8 +25,9 @@ namespace Asherah.Metastore.Sql;
 /// </remarks>
 public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
 {
-    private const string LoadSql = "SELECT key_record FROM encryption_key WHERE id = @id AND created = @created";
-    private const string LoadLatestSql = "SELECT key_record FROM encryption_key WHERE id = @id ORDER BY created DESC LIMIT 1";
+    private const string LoadSql = "SELECT id, key_record FROM encryption_key WHERE id = @id AND created = @created";
+    private const string LoadLatestSql = "SELECT id, key_record FROM encryption_key WHERE id = @id ORDER BY created DESC LIMIT 1";
+    private const string LoadHistorySql = "SELECT id, key_record FROM encryption_key WHERE id = @id ORDER BY created DESC";
     private const string StoreSql = "INSERT INTO encryption_key (id, created, key_record) VALUES (@id, @created, @key_record)";
     private const string ListSql = "SELECT id, created, key_record FROM encryption_key ORDER BY id, created";
 
@@ -69,7 +74,7 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
             await using var command = _dataSource.CreateCommand(LoadSql);
             AddParameter(command, "id", keyId);
             AddParameter(command, "created", _dialect.ToDbValue(Truncate(created)));
-            return ParseRecord(keyId, await command.ExecuteScalarAsync(ct).ConfigureAwait(false));
+            return (await ReadExactAsync(command, keyId, ct).ConfigureAwait(false)).Record;
         }, cancellationToken));
     }
 
@@ -79,11 +84,50 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
         ArgumentNullException.ThrowIfNull(keyId);
         return new(RunAsync("load latest", async ct =>
         {
-            await using var command = _dataSource.CreateCommand(LoadLatestSql);
-            AddParameter(command, "id", keyId);
-            return ParseRecord(keyId, await command.ExecuteScalarAsync(ct).ConfigureAwait(false));
+            EnvelopeKeyRecord? record;
+            bool lookAlike;
+            await using (var command = _dataSource.CreateCommand(LoadLatestSql))
+            {
+                AddParameter(command, "id", keyId);
+                (record, lookAlike) = await ReadExactAsync(command, keyId, ct).ConfigureAwait(false);
+            }
+
+            if (record is null && lookAlike)
+            {
+                // The newest row the collation matched is another id's; look further back for this id's own.
+                await using var history = _dataSource.CreateCommand(LoadHistorySql);
+                AddParameter(history, "id", keyId);
+                record = (await ReadExactAsync(history, keyId, ct).ConfigureAwait(false)).Record;
+            }
+
+            return record;
         }, cancellationToken));
     }
+
+    /// <summary>
+    /// The first row (columns <c>id</c>, <c>key_record</c>) whose id equals <paramref name="keyId"/> ordinally, and whether
+    /// a row of another id came first.
+    /// </summary>
+    private static async Task<(EnvelopeKeyRecord? Record, bool LookAlike)> ReadExactAsync(DbCommand command, string keyId, CancellationToken ct)
+    {
+        bool lookAlike = false;
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            if (string.Equals(ReadId(reader, 0), keyId, StringComparison.Ordinal))
+            {
+                return (ParseRecord(keyId, reader.GetValue(1)), lookAlike);
+            }
+
+            lookAlike = true;
+        }
+
+        return (null, lookAlike);
+    }
+
+    /// <summary>The <c>id</c> column, which a binary column (MySQL's <c>VARBINARY</c>) returns as UTF-8 bytes.</summary>
+    private static string ReadId(DbDataReader reader, int ordinal) =>
+        reader.GetValue(ordinal) is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : reader.GetString(ordinal);
 
     /// <inheritdoc />
     public async ValueTask<bool> StoreAsync(string keyId, DateTimeOffset created, EnvelopeKeyRecord record, CancellationToken cancellationToken = default)
@@ -119,7 +163,7 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                string id = reader.GetString(0);
+                string id = ReadId(reader, 0);
                 var created = ReadCreated(reader, id);
                 var record = ParseRecord(id, reader.GetString(2))!;
                 list.Add(new StoredKeyRecord(id, created, record));
