@@ -35,7 +35,13 @@ public abstract class SqlDialect
     public abstract string Name { get; }
 
     /// <summary>The statement that creates the table if it does not exist.</summary>
-    public abstract string CreateTableSql { get; }
+    /// <remarks>Default: the canonical table as written above; a dialect overrides it where the database needs more.</remarks>
+    public virtual string CreateTableSql =>
+        "CREATE TABLE IF NOT EXISTS encryption_key (" +
+        "id VARCHAR(255) NOT NULL, " +
+        "created TIMESTAMP NOT NULL, " +
+        "key_record TEXT NOT NULL, " +
+        "PRIMARY KEY (id, created))";
 
     /// <summary>The value bound to the <c>created</c> parameter.</summary>
     public virtual object ToDbValue(DateTimeOffset created) => created.UtcDateTime;

@@ -29,13 +29,6 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string Name => "postgres";
 
-    public override string CreateTableSql =>
-        "CREATE TABLE IF NOT EXISTS encryption_key (" +
-        "id VARCHAR(255) NOT NULL, " +
-        "created TIMESTAMP NOT NULL, " +
-        "key_record TEXT NOT NULL, " +
-        "PRIMARY KEY (id, created))";
-
     public override object ToDbValue(DateTimeOffset created) =>
         DateTime.SpecifyKind(created.UtcDateTime, DateTimeKind.Unspecified);
 

@@ -11,13 +11,6 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string Name => "sqlite";
 
-    public override string CreateTableSql =>
-        "CREATE TABLE IF NOT EXISTS encryption_key (" +
-        "id VARCHAR(255) NOT NULL, " +
-        "created TIMESTAMP NOT NULL, " +
-        "key_record TEXT NOT NULL, " +
-        "PRIMARY KEY (id, created))";
-
     // Bind text ourselves so the stored form does not depend on the driver's DateTime formatting.
     public override object ToDbValue(DateTimeOffset created) =>
         created.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
