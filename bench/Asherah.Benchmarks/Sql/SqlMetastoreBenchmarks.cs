@@ -15,6 +15,8 @@ namespace Asherah.Benchmarks.Sql;
 /// miss), create, store; the system key is cached. Expected: 2 statements, 2 round trips.</item>
 /// <item><c>UncachedKeyDecrypt</c>: decrypt of an existing record in a new session, whose intermediate key cache is empty
 /// (sessions are not cached): the key is loaded by (id, created); the system key is cached. Expected: 1 statement.</item>
+/// <item><c>LoadLatestMiss</c> and <c>Store</c>: the two statements of a first encrypt on their own, straight on the
+/// metastore, so that what the SDK adds around them (key generation, sealing, the record's JSON, the session) shows.</item>
 /// </list>
 /// The async API throughout, as a server application would call it. Run: <c>scripts/bench-sql.sh</c>.
 /// </remarks>
@@ -24,21 +26,24 @@ public class SqlMetastoreBenchmarks
     private const int DecryptPartitions = 256;
 
     private DbDataSource _source = null!;
+    private SqlMetastore _metastore = null!;
     private SessionFactory _factory = null!;
+    private EnvelopeKeyRecord _keyRecord = null!;
     private DbCommand _roundTrip = null!;
     private byte[] _payload = null!;
     private (string Partition, byte[] Record)[] _records = null!;
     private long _next;
 
-    [Params(SqlServer.Postgres, SqlServer.MariaDb)]
+    [Params(SqlServer.Postgres, SqlServer.PostgresTuned, SqlServer.MariaDb, SqlServer.MariaDbNoReset)]
     public string Server { get; set; } = SqlServer.Postgres;
 
     [GlobalSetup]
     public async Task Setup()
     {
-        SqlMetastore metastore;
-        (metastore, _source) = await SqlServer.OpenMetastoreAsync(Server);
-        _factory = SqlServer.WarmFactory(metastore);
+        (_metastore, _source) = await SqlServer.OpenMetastoreAsync(Server);
+        _factory = SqlServer.WarmFactory(_metastore);
+        _keyRecord = new EnvelopeKeyRecord(
+            DateTimeOffset.FromUnixTimeSeconds(1_700_000_040), new byte[60], new KeyMeta("_SK_bench-service_bench-product", DateTimeOffset.FromUnixTimeSeconds(1_700_000_040)), revoked: false);
         _payload = new byte[64];
         _roundTrip = _source.CreateCommand("SELECT 1");
 
@@ -80,4 +85,14 @@ public class SqlMetastoreBenchmarks
         await using var session = _factory.GetSessionBytes(partition);
         return await session.DecryptAsync(record);
     }
+
+    /// <summary>The metastore's "load latest" of an id never stored: the first statement of a first encrypt.</summary>
+    [Benchmark]
+    public async Task<EnvelopeKeyRecord?> LoadLatestMiss() =>
+        await _metastore.LoadLatestAsync("_IK_" + SqlServer.NewPartition("miss", Interlocked.Increment(ref _next)) + "_bench-service_bench-product");
+
+    /// <summary>The metastore's store of a new intermediate key record: the second statement of a first encrypt.</summary>
+    [Benchmark]
+    public async Task<bool> Store() =>
+        await _metastore.StoreAsync("_IK_" + SqlServer.NewPartition("store", Interlocked.Increment(ref _next)) + "_bench-service_bench-product", _keyRecord.Created, _keyRecord);
 }

@@ -25,7 +25,7 @@ public class SqlThroughputBenchmarks
     private byte[] _payload = null!;
     private long _next;
 
-    [Params(SqlServer.Postgres, SqlServer.MariaDb)]
+    [Params(SqlServer.Postgres, SqlServer.PostgresTuned, SqlServer.MariaDb, SqlServer.MariaDbNoReset)]
     public string Server { get; set; } = SqlServer.Postgres;
 
     [GlobalSetup]
