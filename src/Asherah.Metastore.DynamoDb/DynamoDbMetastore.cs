@@ -12,10 +12,16 @@ namespace Asherah.Metastore.DynamoDb;
 /// <remarks>
 /// <para>
 /// The table has hash key <c>Id</c> (S) and range key <c>Created</c> (N, Unix seconds); each item holds the record as
-/// the map <c>KeyRecord</c> (the layout is written out in <see cref="KeyRecordItem"/>'s grammar). The calls, as canonical:
+/// a map, as canonical C# (<c>Document.FromJson</c>), Go and Java write it:
 /// <code>
-/// load:        GetItem  Id = :id, Created = :created                         ConsistentRead, projection KeyRecord
-/// load latest: Query    Id = :id, ScanIndexForward = false, Limit 1          ConsistentRead, projection KeyRecord
+/// item := {"Id": S(key id), "Created": N(unix seconds), "KeyRecord": M{"Created": N, "Key": S(base64)
+///          [, "ParentKeyMeta": M{"KeyId": S, "Created": N}] [, "Revoked": BOOL]}}
+/// </code>
+/// The calls are canonical's, except that reads also project <c>Id</c> so that an item without <c>KeyRecord</c> is
+/// reported as malformed rather than missing:
+/// <code>
+/// load:        GetItem  Id = :id, Created = :created                         ConsistentRead, projection Id, KeyRecord
+/// load latest: Query    Id = :id, ScanIndexForward = false, Limit 1          ConsistentRead, projection Id, KeyRecord
 /// store:       PutItem  item, ConditionExpression attribute_not_exists(Id)
 /// list:        Scan     (paginated), sorted here by Id then Created           ConsistentRead
 /// </code>
@@ -84,7 +90,10 @@ public sealed class DynamoDbMetastore : IMetastore, IMetastoreCatalog, IDisposab
             TableName = _tableName,
             Key = KeyRecordItem.PrimaryKey(keyId, created),
             ConsistentRead = true,
-            ProjectionExpression = KeyRecordItem.KeyRecord,
+
+            // Id too, so an item without KeyRecord reads as malformed rather than as no item.
+            ProjectionExpression = "#id, " + KeyRecordItem.KeyRecord,
+            ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal) { ["#id"] = KeyRecordItem.Id },
         };
         var response = await CallAsync("load a key record", ct => _client.GetItemAsync(request, ct), cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } item ? KeyRecordItem.ReadRecord(keyId, item) : null;
@@ -103,7 +112,7 @@ public sealed class DynamoDbMetastore : IMetastore, IMetastoreCatalog, IDisposab
             ScanIndexForward = false,
             Limit = 1,
             ConsistentRead = true,
-            ProjectionExpression = KeyRecordItem.KeyRecord,
+            ProjectionExpression = "#id, " + KeyRecordItem.KeyRecord,
         };
         var response = await CallAsync("load the latest key record", ct => _client.QueryAsync(request, ct), cancellationToken).ConfigureAwait(false);
         return response.Items is { Count: > 0 } items ? KeyRecordItem.ReadRecord(keyId, items[0]) : null;
