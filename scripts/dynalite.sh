@@ -8,7 +8,7 @@
 #   scripts/dynalite.sh env     prints the same `export` lines for the running servers
 #   scripts/dynalite.sh stop    stops both servers and removes the directory
 # State lives in $ASHERAH_DYNALITE_DIR (default /tmp/asherah-dynalite-$UID); the npm package in $ASHERAH_DYNALITE_HOME
-# (default ${XDG_CACHE_HOME:-~/.cache}/asherah/dynalite-4.0.0). Needs node and npm; runs as root or any user.
+# (default ${XDG_CACHE_HOME:-~/.cache}/asherah/dynalite-4.0.0). Needs Node.js 20+ and npm; runs as root or any user.
 # Usage: eval "$(scripts/dynalite.sh start)". Safe to repeat: start on running servers prints their lines again.
 set -euo pipefail
 
@@ -20,8 +20,12 @@ bin="$home/node_modules/.bin/dynalite"
 say() { echo "dynalite: $*" >&2; }
 
 install_dynalite() {
+  command -v node >/dev/null 2>&1 || { say "node is not installed (Node.js 20 or later with npm; scripts/setup.sh)"; exit 2; }
+  local major
+  major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$major" -ge 20 ] || say "warning: dynalite $version declares Node.js >= 20; this is $(node --version)"
   [ -x "$bin" ] && return
-  command -v npm >/dev/null 2>&1 || { say "npm is not installed (Node.js 18 or later with npm is needed)"; exit 2; }
+  command -v npm >/dev/null 2>&1 || { say "npm is not installed (Node.js 20 or later with npm; scripts/setup.sh)"; exit 2; }
   mkdir -p "$home"
   # One installer at a time: parallel test runs share the cache directory.
   (
