@@ -260,7 +260,7 @@ public sealed class DynamoDbMetastore : IMetastore, IMetastoreCatalog, IDisposab
         {
             return null;
         }
-        catch (Exception e) when (DynamoDbErrors.IsTranslatable(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (DynamoDbErrors.IsTranslatable(e) && !IsCallersCancellation(e, cancellationToken))
         {
             DynamoDbMetastoreLog.Failed(_logger, "describe the table", _tableName, e);
             throw DynamoDbErrors.Translate(e, "describe the table", _tableName);
@@ -294,12 +294,16 @@ public sealed class DynamoDbMetastore : IMetastore, IMetastoreCatalog, IDisposab
             // Expected on a duplicate store; StoreAsync turns it into false.
             throw new MetastoreException($"The conditional put to DynamoDB table '{_tableName}' failed: the item exists.", e);
         }
-        catch (Exception e) when (DynamoDbErrors.IsTranslatable(e) && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (DynamoDbErrors.IsTranslatable(e) && !IsCallersCancellation(e, cancellationToken))
         {
             DynamoDbMetastoreLog.Failed(_logger, operation, _tableName, e);
             throw DynamoDbErrors.Translate(e, operation, _tableName);
         }
     }
+
+    /// <summary>Whether <paramref name="exception"/> is the caller's own cancellation, which propagates as it is.</summary>
+    private static bool IsCallersCancellation(Exception exception, CancellationToken cancellationToken) =>
+        exception is OperationCanceledException && cancellationToken.IsCancellationRequested;
 
     private static string RegionOf(IAmazonDynamoDB client)
     {
@@ -309,7 +313,7 @@ public sealed class DynamoDbMetastore : IMetastore, IMetastoreCatalog, IDisposab
         {
             throw new ArgumentException(
                 "EnableRegionSuffix is set but the DynamoDB client has no region (neither RegionEndpoint nor AuthenticationRegion); " +
-                "set the client's region or DynamoDbMetastoreOptions.RegionSuffix.",
+                "set the client's region (configuration: Asherah:DynamoDbRegion, environment ASHERAH_DYNAMODB_REGION) or DynamoDbMetastoreOptions.RegionSuffix.",
                 nameof(client));
         }
 

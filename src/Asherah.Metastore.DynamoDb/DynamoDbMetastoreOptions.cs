@@ -80,8 +80,9 @@ public sealed class DynamoDbMetastoreOptions
 
     /// <summary>The endpoint of the client this package creates, for DynamoDB Local, dynalite or a VPC endpoint.</summary>
     /// <remarks>
-    /// Default none: the region's public endpoint. With an endpoint and no <see cref="Region"/>, requests are signed for
-    /// <c>us-east-1</c>. Configuration key <c>Asherah:DynamoDbEndpoint</c>; environment <c>ASHERAH_DYNAMODB_ENDPOINT</c>.
+    /// Default none: the region's public endpoint. With an endpoint, requests are signed for <see cref="Region"/>; without
+    /// one the SDK derives the signing region from the URL, and a region suffix takes the SDK chain's region.
+    /// Configuration key <c>Asherah:DynamoDbEndpoint</c>; environment <c>ASHERAH_DYNAMODB_ENDPOINT</c>.
     /// </remarks>
     public string? Endpoint { get; set; }
 

@@ -1,5 +1,6 @@
 using Amazon;
 using Amazon.DynamoDBv2;
+using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace Asherah.Metastore.DynamoDb;
@@ -53,7 +54,19 @@ public static class DynamoDbMetastores
             return new DynamoDbMetastore(client, options, logger);
         }
 
-        var created = CreateClient(options);
+        AmazonDynamoDBClient created;
+        try
+        {
+            created = CreateClient(options);
+        }
+        catch (AmazonClientException e)
+        {
+            throw new InvalidOperationException(
+                "The dynamodb metastore cannot create its DynamoDB client: " + e.Message + ". Set the region (Asherah:DynamoDbRegion, " +
+                "environment ASHERAH_DYNAMODB_REGION, or the AWS SDK's AWS_REGION or profile) or an endpoint (Asherah:DynamoDbEndpoint).",
+                e);
+        }
+
         try
         {
             return new DynamoDbMetastore(created, options, logger, ownsClient: true);
@@ -72,10 +85,17 @@ public static class DynamoDbMetastores
         if (!string.IsNullOrEmpty(options.Endpoint))
         {
             config.ServiceURL = options.Endpoint;
-            if (!string.IsNullOrEmpty(options.Region))
+            // A custom endpoint's requests are signed for the region named, which is also the suffix's region. Without
+            // one, a suffix takes the SDK chain's region (AWS_REGION, the profile), as canonical Go does.
+            string? region = options.Region;
+            if (string.IsNullOrEmpty(region) && options.EnableRegionSuffix && options.RegionSuffix is null)
             {
-                // A custom endpoint's requests are signed for the region named, which is also the suffix's region.
-                config.AuthenticationRegion = options.Region;
+                region = FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
+            }
+
+            if (!string.IsNullOrEmpty(region))
+            {
+                config.AuthenticationRegion = region;
             }
         }
         else if (!string.IsNullOrEmpty(options.Region))
