@@ -8,13 +8,16 @@
 #   scripts/dynalite.sh env     prints the same `export` lines for the running servers
 #   scripts/dynalite.sh stop    stops both servers and removes the directory
 # State lives in $ASHERAH_DYNALITE_DIR (default /tmp/asherah-dynalite-$UID); the npm package in $ASHERAH_DYNALITE_HOME
-# (default ${XDG_CACHE_HOME:-~/.cache}/asherah/dynalite-4.0.0). Needs Node.js 20+ and npm; runs as root or any user.
+# (default ${XDG_CACHE_HOME:-~/.cache}/asherah/dynalite-4.0.0, or under $TMPDIR without a writable home). Needs Node.js 20+ and npm; runs as root or any user.
 # Usage: eval "$(scripts/dynalite.sh start)". Safe to repeat: start on running servers prints their lines again.
 set -euo pipefail
 
 version=4.0.0
 dir="${ASHERAH_DYNALITE_DIR:-/tmp/asherah-dynalite-$(id -u)}"
-home="${ASHERAH_DYNALITE_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/asherah/dynalite-$version}"
+cache="${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}"
+# A user without a writable home (a CI or service account) caches under the temporary directory instead.
+mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || cache="${TMPDIR:-/tmp}/asherah-cache-$(id -u)"
+home="${ASHERAH_DYNALITE_HOME:-$cache/asherah/dynalite-$version}"
 bin="$home/node_modules/.bin/dynalite"
 
 say() { echo "dynalite: $*" >&2; }
@@ -32,7 +35,7 @@ install_dynalite() {
     flock 9
     if [ ! -x "$bin" ]; then
       say "installing npm dynalite@$version into $home"
-      npm install --prefix "$home" --no-audit --no-fund --loglevel=error "dynalite@$version" >&2
+      npm_config_cache="$home/.npm-cache" npm install --prefix "$home" --no-audit --no-fund --loglevel=error "dynalite@$version" >&2
     fi
   ) 9>"$home.lock"
   [ -x "$bin" ] || { say "npm install did not produce $bin"; exit 1; }
