@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution (the README's test command). Needs ../shared beside the checkout; starts a throwaway
-# MariaDB server (scripts/mariadb.sh, installing Debian's mariadb-server if missing) for the MySQL metastore tests.
+# MariaDB server (scripts/mariadb.sh, installing Debian's mariadb-server if missing) for the MySQL metastore tests, and
+# dynalite (scripts/dynalite.sh, installing npm dynalite@4.0.0 into a cache directory if missing) for the DynamoDB ones.
 # Prints a closing line "tests: N passed, M failed" and exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,17 +13,22 @@ fi
 
 scripts/setup.sh
 
-# Throwaway database servers for the SQL metastore tests, each in its own directory, stopped and removed on exit:
-# PostgreSQL (TimeZone Asia/Kolkata) for PostgresMetastoreTests, MariaDB (+05:00) for MySqlMetastoreTests. Without their
-# variables those tests skip locally and fail under CI.
+# Throwaway database servers for the metastore tests, each in its own directory, stopped and removed on exit:
+# PostgreSQL (TimeZone Asia/Kolkata) for PostgresMetastoreTests, MariaDB (+05:00) for MySqlMetastoreTests, two dynalite
+# servers (in-memory DynamoDB, npm dynalite) for the DynamoDB metastore tests. Without their variables those tests skip
+# locally and fail under CI.
 export ASHERAH_PG_STATE="$(mktemp -d /tmp/asherah-postgres.XXXXXX)"
 ASHERAH_MARIADB_DIR="$(mktemp -d -u /tmp/asherah-mariadb-test.XXXXXX)"
 export ASHERAH_MARIADB_DIR
-trap 'scripts/postgres.sh stop; scripts/mariadb.sh stop' EXIT
+ASHERAH_DYNALITE_DIR="$(mktemp -d -u /tmp/asherah-dynalite-test.XXXXXX)"
+export ASHERAH_DYNALITE_DIR
+trap 'scripts/postgres.sh stop; scripts/mariadb.sh stop; scripts/dynalite.sh stop' EXIT
 ASHERAH_TEST_POSTGRES="$(scripts/postgres.sh start)"
 export ASHERAH_TEST_POSTGRES
 mariadb_env="$(scripts/mariadb.sh start)"
 eval "$mariadb_env"
+dynalite_env="$(scripts/dynalite.sh start)"
+eval "$dynalite_env"
 
 results="$(pwd)/TestResults"
 rm -rf "$results"
