@@ -20,18 +20,14 @@ namespace Asherah.Metastore.Sql.Tests;
 /// is UTC, and those rows are found; through a non-UTC session it writes that zone's wall-clock, which no UTC reader
 /// (this one, canonical Go or Java) finds at the key's time: the deployment must keep canonical's sessions in UTC.
 /// </remarks>
-[RequiresEnvironment(Variable, "run scripts/postgres.sh start, then eval \"$(scripts/postgres.sh env)\"; scripts/test.sh does both")]
+[RequiresPostgres]
 public sealed class PostgresMetastoreTests : MetastoreContract, IDisposable
 {
-    private const string Variable = "ASHERAH_TEST_POSTGRES";
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_700_000_040); // 2023-11-14 22:14:00Z
 
     private readonly List<NpgsqlDataSource> _sources = [];
 
-    private static string ConnectionString =>
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{Variable} is not set (scripts/postgres.sh start).");
+    private static string ConnectionString => PostgresServer.ConnectionString;
 
     protected override async Task<IMetastore> CreateAsync() => await CreateStoreAsync(null);
 
