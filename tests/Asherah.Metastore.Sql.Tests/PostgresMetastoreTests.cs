@@ -26,10 +26,29 @@ public sealed class PostgresMetastoreTests : MetastoreContract, IDisposable
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_700_000_040); // 2023-11-14 22:14:00Z
 
     private readonly List<NpgsqlDataSource> _sources = [];
+    private readonly List<string> _scratchSchemas = [];
 
     private static string ConnectionString => PostgresServer.ConnectionString;
 
     protected override async Task<IMetastore> CreateAsync() => await CreateStoreAsync(null);
+
+    protected override async Task<CanonicalTable> CreateEmptyAsync()
+    {
+        // A schema of its own, first on the search path of both the metastore and the canonical writer.
+        string schema = "asherah_" + Guid.NewGuid().ToString("N");
+        _scratchSchemas.Add(schema);
+        await using (var command = Source(null).CreateCommand($"CREATE SCHEMA {schema}"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = schema };
+        var store = new SqlMetastore(Source(null, builder.ConnectionString), SqlDialect.Postgres);
+        await store.EnsureSchemaAsync();
+        // Canonical through a UTC session, the deployment rule for sharing the table (see the remarks above).
+        var canonical = Source("UTC", builder.ConnectionString);
+        return new CanonicalTable(store, (id, created, json) => CanonicalAdoWriter.InsertAsync(canonical, id, created, json));
+    }
 
     private async Task<SqlMetastore> CreateStoreAsync(string? sessionZone)
     {
@@ -236,6 +255,16 @@ public sealed class PostgresMetastoreTests : MetastoreContract, IDisposable
 
     public void Dispose()
     {
+        if (_scratchSchemas.Count > 0)
+        {
+            using var source = NpgsqlDataSource.Create(ConnectionString);
+            foreach (string schema in _scratchSchemas)
+            {
+                using var command = source.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+                command.ExecuteNonQuery();
+            }
+        }
+
         foreach (var source in _sources)
         {
             source.Dispose();
