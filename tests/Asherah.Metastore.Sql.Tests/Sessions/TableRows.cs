@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace Asherah.Metastore.Sql.Tests.Sessions;
 
 /// <summary>Counts the rows of <c>encryption_key</c> for one id, straight from the table.</summary>
-internal static class TableRows
+public static class TableRows
 {
     public static async Task<int> CountAsync(DbDataSource dataSource, string keyId)
     {
