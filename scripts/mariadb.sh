@@ -6,6 +6,8 @@
 #                              connection string to $ASHERAH_MARIADB_DIR/connection-string. Prints `export` lines.
 #   scripts/mariadb.sh env     prints `export ASHERAH_TEST_MYSQL=...` for the running server.
 #   scripts/mariadb.sh stop    shuts the server down and removes its directory.
+#   scripts/mariadb.sh pause   shuts the server down and keeps its directory (data, port, user, connection string).
+#   scripts/mariadb.sh resume  starts a paused server again over its data on the same port; prints `export` lines.
 # The state lives in $ASHERAH_MARIADB_DIR (default /tmp/asherah-mariadb-$UID). Usage: eval "$(scripts/mariadb.sh start)".
 set -euo pipefail
 
@@ -44,23 +46,12 @@ print_env() {
 
 client() { mariadb --no-defaults --protocol=socket --socket="$dir/mysqld.sock" -uroot "$@"; }
 
-start() {
-  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
-    say "already running in $dir"
-    print_env
-    return
-  fi
-  install_server
-  rm -rf "$dir"
-  mkdir -p "$dir/data"
-  local port mariadbd
-  port="$(free_port)"
+# Runs mariadbd over $dir/data on port $1 and waits until it accepts connections.
+launch() {
+  local mariadbd
   mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
-  mariadb-install-db --no-defaults --datadir="$dir/data" --user=root \
-    --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
-    || { cat "$dir/install.log" >&2; exit 1; }
   "$mariadbd" --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" \
-    --port="$port" --bind-address=127.0.0.1 --user=root --default-time-zone=+05:00 \
+    --port="$1" --bind-address=127.0.0.1 --user=root --default-time-zone=+05:00 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
     --skip-log-bin --innodb-buffer-pool-size=32M --log-error="$dir/error.log" >/dev/null 2>&1 &
   echo $! >"$dir/pid"
@@ -70,6 +61,24 @@ start() {
     sleep 0.5
   done
   client -e 'SELECT 1' >/dev/null || { say "server did not accept connections"; cat "$dir/error.log" >&2; exit 1; }
+}
+
+start() {
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+    say "already running in $dir"
+    print_env
+    return
+  fi
+  install_server
+  rm -rf "$dir"
+  mkdir -p "$dir/data"
+  local port
+  port="$(free_port)"
+  mariadb-install-db --no-defaults --datadir="$dir/data" --user=root \
+    --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
+    || { cat "$dir/install.log" >&2; exit 1; }
+  echo "$port" >"$dir/port"
+  launch "$port"
   local password
   password="$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
   # The tests create scratch databases (e.g. one with canonical's case-insensitive DDL), so the user may create any.
@@ -80,22 +89,38 @@ start() {
   print_env
 }
 
-stop() {
+# Shuts the server down (its data stays).
+shutdown() {
   if [ -f "$dir/pid" ]; then
     local pid
     pid="$(cat "$dir/pid")"
     if kill -0 "$pid" 2>/dev/null; then
       kill "$pid"
       for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+      if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fi
     fi
   fi
+}
+
+stop() {
+  shutdown
   rm -rf "$dir"
+}
+
+resume() {
+  [ -f "$dir/connection-string" ] && [ -f "$dir/port" ] && [ -d "$dir/data" ] ||
+    { say "nothing to resume in $dir (scripts/mariadb.sh start)"; exit 1; }
+  if ! { [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; }; then
+    launch "$(cat "$dir/port")"
+  fi
+  print_env
 }
 
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  pause) shutdown ;;
+  resume) resume ;;
   env) print_env ;;
-  *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|pause|resume|env" >&2; exit 2 ;;
 esac

@@ -5,6 +5,8 @@
 #                               creates database "asherah" and prints its connection string
 #   scripts/postgres.sh env     prints "export ASHERAH_TEST_POSTGRES='…'" for the running server (eval it)
 #   scripts/postgres.sh stop    stops the server and removes its directory
+#   scripts/postgres.sh pause   stops the server and keeps its directory (data, port, connection string)
+#   scripts/postgres.sh resume  starts a paused server again over its data, on the same port; prints its connection string
 # State lives in $ASHERAH_PG_STATE (default /tmp/asherah-postgres), whose file "connection" holds the connection string.
 # Runs as root (the server itself runs as the "postgres" OS user) or as any user that can run initdb. Safe to repeat:
 # start on a running server prints its connection string again; stop on a stopped one does nothing.
@@ -83,11 +85,30 @@ stop_quietly() {
   rm -rf "$state"
 }
 
+# Stops the server, keeping its data directory and connection string for resume.
+pause() {
+  if [ -d "$state/data" ] && pg_bin >/dev/null; then
+    as_owner "$(pg_bin)/pg_ctl" -D "$state/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+resume() {
+  [ -f "$state/connection" ] && [ -d "$state/data" ] ||
+    { echo "postgres: nothing to resume in $state (scripts/postgres.sh start)" >&2; exit 1; }
+  if ! running; then
+    as_owner "$(pg_bin)/pg_ctl" -D "$state/data" -l "$state/server.log" -w -t 60 start >/dev/null ||
+      { cat "$state/server.log" >&2; exit 1; }
+  fi
+  cat "$state/connection"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop_quietly ;;
+  pause) pause ;;
+  resume) resume ;;
   env)
     running || { echo "postgres: not running (scripts/postgres.sh start)" >&2; exit 1; }
     echo "export ASHERAH_TEST_POSTGRES='$(cat "$state/connection")'" ;;
-  *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|pause|resume|env" >&2; exit 2 ;;
 esac

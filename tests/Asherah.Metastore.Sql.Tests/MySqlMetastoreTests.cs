@@ -19,6 +19,24 @@ public sealed class MySqlMetastoreTests : MetastoreContract, IAsyncLifetime
 
     protected override async Task<IMetastore> CreateAsync() => await CreateStoreAsync(MySqlServer.ConnectionString);
 
+    protected override async Task<CanonicalTable> CreateEmptyAsync()
+    {
+        string database = "asherah_vectors_" + Guid.NewGuid().ToString("N");
+        _scratchDatabases.Add(database);
+        await using (var connection = await OpenAsync())
+        await using (var command = new MySqlCommand($"CREATE DATABASE {database}", connection))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        string connectionString = new MySqlConnectionStringBuilder(MySqlServer.ConnectionString) { Database = database }.ConnectionString;
+        var store = await CreateStoreAsync(connectionString);
+        // Canonical over MySqlConnector in the server's default session zone (+05:00 here), as it runs.
+        var canonical = new MySqlDataSource(connectionString);
+        _dataSources.Add(canonical);
+        return new CanonicalTable(store, (id, created, json) => CanonicalAdoWriter.InsertAsync(canonical, id, created, json));
+    }
+
     private async Task<SqlMetastore> CreateStoreAsync(string connectionString, bool ensureSchema = true)
     {
         var dataSource = new MySqlDataSource(connectionString);

@@ -20,20 +20,35 @@ namespace Asherah.Metastore.Sql.Tests;
 /// is UTC, and those rows are found; through a non-UTC session it writes that zone's wall-clock, which no UTC reader
 /// (this one, canonical Go or Java) finds at the key's time: the deployment must keep canonical's sessions in UTC.
 /// </remarks>
-[RequiresEnvironment(Variable, "run scripts/postgres.sh start, then eval \"$(scripts/postgres.sh env)\"; scripts/test.sh does both")]
+[RequiresPostgres]
 public sealed class PostgresMetastoreTests : MetastoreContract, IDisposable
 {
-    private const string Variable = "ASHERAH_TEST_POSTGRES";
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_700_000_040); // 2023-11-14 22:14:00Z
 
     private readonly List<NpgsqlDataSource> _sources = [];
+    private readonly List<string> _scratchSchemas = [];
 
-    private static string ConnectionString =>
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{Variable} is not set (scripts/postgres.sh start).");
+    private static string ConnectionString => PostgresServer.ConnectionString;
 
     protected override async Task<IMetastore> CreateAsync() => await CreateStoreAsync(null);
+
+    protected override async Task<CanonicalTable> CreateEmptyAsync()
+    {
+        // A schema of its own, first on the search path of both the metastore and the canonical writer.
+        string schema = "asherah_" + Guid.NewGuid().ToString("N");
+        _scratchSchemas.Add(schema);
+        await using (var command = Source(null).CreateCommand($"CREATE SCHEMA {schema}"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = schema };
+        var store = new SqlMetastore(Source(null, builder.ConnectionString), SqlDialect.Postgres);
+        await store.EnsureSchemaAsync();
+        // Canonical through a UTC session, the deployment rule for sharing the table (see the remarks above).
+        var canonical = Source("UTC", builder.ConnectionString);
+        return new CanonicalTable(store, (id, created, json) => CanonicalAdoWriter.InsertAsync(canonical, id, created, json));
+    }
 
     private async Task<SqlMetastore> CreateStoreAsync(string? sessionZone)
     {
@@ -240,6 +255,16 @@ public sealed class PostgresMetastoreTests : MetastoreContract, IDisposable
 
     public void Dispose()
     {
+        if (_scratchSchemas.Count > 0)
+        {
+            using var source = NpgsqlDataSource.Create(ConnectionString);
+            foreach (string schema in _scratchSchemas)
+            {
+                using var command = source.CreateCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE");
+                command.ExecuteNonQuery();
+            }
+        }
+
         foreach (var source in _sources)
         {
             source.Dispose();

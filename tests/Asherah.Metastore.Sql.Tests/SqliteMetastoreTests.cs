@@ -8,11 +8,26 @@ namespace Asherah.Metastore.Sql.Tests;
 /// <summary>The metastore contract over a real SQLite database file.</summary>
 public sealed class SqliteMetastoreTests : MetastoreContract, IDisposable
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "asherah-test-" + Guid.NewGuid().ToString("N") + ".db");
+    private readonly string _path = NewPath();
+    private readonly List<string> _otherPaths = [];
 
-    protected override async Task<IMetastore> CreateAsync()
+    private static string NewPath() => Path.Combine(Path.GetTempPath(), "asherah-test-" + Guid.NewGuid().ToString("N") + ".db");
+
+    protected override async Task<IMetastore> CreateAsync() => await CreateAtAsync(_path);
+
+    protected override async Task<CanonicalTable> CreateEmptyAsync()
     {
-        var store = new SqlMetastore(SqliteFactory.Instance.CreateDataSource($"Data Source={_path};Pooling=False"), SqlDialect.Sqlite);
+        string path = NewPath();
+        _otherPaths.Add(path);
+        var store = await CreateAtAsync(path);
+        // Canonical C# over Microsoft.Data.Sqlite: the provider writes a DateTime as 'yyyy-MM-dd HH:mm:ss' text.
+        var canonical = SqliteFactory.Instance.CreateDataSource($"Data Source={path};Pooling=False");
+        return new CanonicalTable(store, (id, created, json) => CanonicalAdoWriter.InsertAsync(canonical, id, created, json));
+    }
+
+    private static async Task<SqlMetastore> CreateAtAsync(string path)
+    {
+        var store = new SqlMetastore(SqliteFactory.Instance.CreateDataSource($"Data Source={path};Pooling=False"), SqlDialect.Sqlite);
         await store.EnsureSchemaAsync();
         return store;
     }
@@ -116,5 +131,9 @@ public sealed class SqliteMetastoreTests : MetastoreContract, IDisposable
     {
         SqliteConnection.ClearAllPools();
         File.Delete(_path);
+        foreach (string path in _otherPaths)
+        {
+            File.Delete(path);
+        }
     }
 }

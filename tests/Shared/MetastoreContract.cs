@@ -1,3 +1,4 @@
+using System.Text;
 using Asherah.Envelope;
 using Asherah.Metastore;
 
@@ -8,8 +9,20 @@ public abstract class MetastoreContract
 {
     private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_700_000_040);
 
-    /// <summary>A fresh, empty metastore.</summary>
+    /// <summary>A metastore; tests use ids of their own, so it may hold other tests' rows (a shared server's table).</summary>
     protected abstract Task<IMetastore> CreateAsync();
+
+    /// <summary>
+    /// A metastore over a table of its own, empty, and a way to put rows into that table as canonical Asherah writes
+    /// them (for SQL: canonical <c>AdoMetastoreImpl</c>'s INSERT and parameter binding). The default stores through the
+    /// metastore itself, for implementations with no table of canonical's.
+    /// </summary>
+    protected virtual async Task<CanonicalTable> CreateEmptyAsync()
+    {
+        var store = await CreateAsync();
+        return new CanonicalTable(store, async (id, created, json) =>
+            Assert.True(await store.StoreAsync(id, created, EnvelopeKeyRecord.Parse(json)), $"{id} at {created} was already stored"));
+    }
 
     private static EnvelopeKeyRecord Record(DateTimeOffset created, byte fill, string? parent = null) =>
         new(created, Enumerable.Repeat(fill, 60).ToArray(), parent is null ? null : new KeyMeta(parent, created), revoked: false);
@@ -81,15 +94,124 @@ public abstract class MetastoreContract
     }
 
     [MetastoreFact]
-    public async Task Store_ConcurrentlyOnOnePair_LetsExactlyOneWin()
+    public async Task Store_By32ThreadsAtOnceOnOnePair_LetsExactlyOneWin()
     {
+        const int Threads = 32;
         var store = await CreateAsync();
         string id = NewId();
+        using var start = new Barrier(Threads);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
-            Task.Run(async () => await store.StoreAsync(id, T0, Record(T0, (byte)i)))));
+        // Dedicated threads released together, so the stores really overlap (the thread pool would trickle them in).
+        var results = await Task.WhenAll(Enumerable.Range(0, Threads).Select(i => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            return store.StoreAsync(id, T0, Record(T0, (byte)i)).AsTask().GetAwaiter().GetResult();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
 
-        Assert.Single(results, r => r);
+        int winner = Assert.Single(Enumerable.Range(0, Threads), i => results[i]);
+        Assert.Equal(winner, (await store.LoadAsync(id, T0))!.EncryptedKey.Span[0]);
+        Assert.Equal(winner, (await store.LoadLatestAsync(id))!.EncryptedKey.Span[0]);
+    }
+
+    [MetastoreFact]
+    public async Task ManyVersionsOfOneId_LoadExactly_AndTheLatestIsTheNewest()
+    {
+        const int Versions = 50;
+        var store = await CreateAsync();
+        string id = NewId();
+        // Stored out of time order (a stride through the versions), a minute apart as key rotation writes them.
+        var order = Enumerable.Range(0, Versions).Select(i => i * 7 % Versions).ToArray();
+        Assert.Equal(Versions, order.Distinct().Count());
+
+        foreach (int v in order)
+        {
+            Assert.True(await store.StoreAsync(id, T0.AddMinutes(v), Record(T0.AddMinutes(v), (byte)v)));
+        }
+
+        for (int v = 0; v < Versions; v++)
+        {
+            var loaded = await store.LoadAsync(id, T0.AddMinutes(v));
+            Assert.NotNull(loaded);
+            Assert.Equal(v, loaded.EncryptedKey.Span[0]);
+            Assert.Equal(T0.AddMinutes(v), loaded.Created);
+        }
+
+        var latest = await store.LoadLatestAsync(id);
+        Assert.Equal(Versions - 1, latest!.EncryptedKey.Span[0]);
+        Assert.Equal(T0.AddMinutes(Versions - 1), latest.Created);
+        Assert.Null(await store.LoadAsync(id, T0.AddMinutes(Versions)));
+    }
+
+    [MetastoreFact]
+    public async Task Ids_Of255Characters_RoundTrip_AndDifferInTheLastCharacter()
+    {
+        // Canonical's column is VARCHAR(255): 255 characters, ASCII or not (4-byte UTF-8 code points too).
+        var store = await CreateAsync();
+        string unique = Guid.NewGuid().ToString("N");
+        string ascii = "_IK_" + unique + new string('a', 255 - 4 - unique.Length);
+        string fourByte = "_IK_" + unique + string.Concat(Enumerable.Repeat("🔑", 255 - 4 - unique.Length));
+        string threeByte = "_IK_" + unique + new string('鍵', 255 - 4 - unique.Length);
+
+        foreach (string id in new[] { ascii, fourByte, threeByte })
+        {
+            Assert.Equal(255, id.EnumerateRunes().Count());
+            string sibling = string.Concat(id.EnumerateRunes().SkipLast(1).Select(r => r.ToString())) + "b";
+            Assert.Equal(255, sibling.EnumerateRunes().Count());
+
+            Assert.True(await store.StoreAsync(id, T0, Record(T0, 1)));
+            Assert.True(await store.StoreAsync(sibling, T0, Record(T0, 2)));
+
+            Assert.Equal(1, (await store.LoadAsync(id, T0))!.EncryptedKey.Span[0]);
+            Assert.Equal(1, (await store.LoadLatestAsync(id))!.EncryptedKey.Span[0]);
+            Assert.Equal(2, (await store.LoadLatestAsync(sibling))!.EncryptedKey.Span[0]);
+            Assert.False(await store.StoreAsync(id, T0, Record(T0, 3)));
+        }
+
+        if (store is IMetastoreCatalog catalog)
+        {
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var row in catalog.ListAsync())
+            {
+                if (row.KeyId.Contains(unique, StringComparison.Ordinal))
+                {
+                    listed.Add(row.KeyId);
+                }
+            }
+
+            Assert.Contains(ascii, listed);
+            Assert.Contains(fourByte, listed);
+            Assert.Contains(threeByte, listed);
+        }
+    }
+
+    [MetastoreFact]
+    public async Task CanonicalRows_ReadBack_AndTheirDataRowRecordsDecrypt()
+    {
+        var files = CanonicalVectors.Unsuffixed();
+        Assert.True(files.Count >= 4, $"expected the unsuffixed canonical vector files, found {files.Count}");
+        foreach (var vectors in files)
+        {
+            var table = await CreateEmptyAsync();
+            foreach (var row in vectors.Rows)
+            {
+                await table.InsertAsCanonicalAsync(row.Id, row.Created, row.KeyRecordJson);
+            }
+
+            foreach (var row in vectors.Rows)
+            {
+                var expected = EnvelopeKeyRecord.Parse(row.KeyRecordJson).ToJson();
+                Assert.Equal(expected, (await table.Store.LoadAsync(row.Id, row.Created))?.ToJson());
+                Assert.Equal(expected, (await table.Store.LoadLatestAsync(row.Id))?.ToJson());
+            }
+
+            using var factory = SessionFactory.NewBuilder(vectors.Product, vectors.Service).WithMetastore(table.Store)
+                .WithNeverExpiredCryptoPolicy().WithStaticKeyManagementService(vectors.StaticMasterKey).Build();
+            foreach (var c in vectors.Cases)
+            {
+                using var session = factory.GetSessionBytes(c.Partition);
+                Assert.Equal(c.Plaintext, await session.DecryptAsync(Encoding.UTF8.GetBytes(c.DataRowRecord)));
+            }
+        }
     }
 
     [MetastoreFact]

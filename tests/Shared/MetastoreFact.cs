@@ -1,50 +1,86 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
+[assembly: TestFramework("Asherah.Tests.Shared.RequirementsTestFramework", Asherah.Tests.Shared.TestAssembly.Name)]
+
 namespace Asherah.Tests.Shared;
 
+// One mechanism for tests that need a server: a class carries a RequiresEnvironmentAttribute (or a subclass such as
+// RequiresMySql); RequirementsTestFramework, registered for every assembly that links this file, applies it at discovery
+// to every test of the class ([Fact], [Theory], [MetastoreFact], inherited contract tests included):
+//   variable set          -> the tests run
+//   variable unset        -> each test is skipped with a message saying how to start the server
+//   variable unset, CI set -> each test fails with that message (a missing server never passes silently in CI)
+// xunit 2 has no dynamic skip, and a contract's inherited facts cannot carry a per-class Skip, hence the framework.
+
 /// <summary>
-/// A fact of a metastore suite. In a class marked <see cref="RequiresEnvironmentAttribute"/> whose variable is unset it
-/// is skipped with a message, or fails with that message when <c>CI</c> is set, so a missing server never passes silently.
+/// A fact of a metastore suite: a plain <see cref="FactAttribute"/>, kept as the contract's spelling. The class's
+/// <see cref="RequiresEnvironmentAttribute"/> decides whether it runs, is skipped or fails.
 /// </summary>
-[XunitTestCaseDiscoverer("Asherah.Tests.Shared.MetastoreFactDiscoverer", TestAssembly.Name)]
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class MetastoreFactAttribute : FactAttribute
 {
 }
 
-/// <summary>The test class needs a server whose connection string is in <see cref="Variable"/>.</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
-public sealed class RequiresEnvironmentAttribute(string variable, string howToSet) : Attribute
+/// <summary>
+/// Every test of the class needs a server whose connection string is in <see cref="Variable"/>: without it they are
+/// skipped, or fail when <c>CI</c> is set.
+/// </summary>
+/// <param name="variable">The environment variable holding the connection string.</param>
+/// <param name="howToSet">How to start the server and set the variable, for the skip or failure message.</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = true)]
+public class RequiresEnvironmentAttribute(string variable, string howToSet) : Attribute
 {
     public string Variable { get; } = variable;
 
     public string HowToSet { get; } = howToSet;
+
+    /// <summary>Why the tests cannot run (the variable is unset), or <see langword="null"/> when they can.</summary>
+    public string? MissingReason =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable)) ? $"{Variable} is not set ({HowToSet})." : null;
+
+    /// <summary>The variable's value; throws with <see cref="MissingReason"/> when it is unset.</summary>
+    public string Value =>
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(MissingReason);
+
+    /// <summary>Whether <c>CI</c> is set, so that a missing server fails instead of skipping.</summary>
+    public static bool InCi => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
 }
 
-/// <summary>Discovers <see cref="MetastoreFactAttribute"/> tests, applying <see cref="RequiresEnvironmentAttribute"/>.</summary>
-public sealed class MetastoreFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
+/// <summary>The xunit framework that applies <see cref="RequiresEnvironmentAttribute"/> to every test of a class.</summary>
+public sealed class RequirementsTestFramework(IMessageSink messageSink) : XunitTestFramework(messageSink)
 {
-    public override IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
+    protected override ITestFrameworkDiscoverer CreateDiscoverer(IAssemblyInfo assemblyInfo) =>
+        new Discoverer(assemblyInfo, SourceInformationProvider, DiagnosticMessageSink);
+
+    private sealed class Discoverer(IAssemblyInfo assemblyInfo, ISourceInformationProvider sourceProvider, IMessageSink diagnosticMessageSink)
+        : XunitTestFrameworkDiscoverer(assemblyInfo, sourceProvider, diagnosticMessageSink)
     {
-        var requirement = testMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresEnvironmentAttribute).AssemblyQualifiedName).FirstOrDefault();
-        if (requirement is not null)
+        protected override bool FindTestsForMethod(ITestMethod testMethod, bool includeSourceInformation, IMessageBus messageBus, ITestFrameworkDiscoveryOptions discoveryOptions)
         {
-            var arguments = requirement.GetConstructorArguments().Cast<string>().ToArray();
-            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(arguments[0])))
+            if (testMethod.Method.GetCustomAttributes(typeof(FactAttribute)).Any()
+                && Requirement(testMethod.TestClass.Class)?.MissingReason is { } reason)
             {
-                string message = $"{arguments[0]} is not set ({arguments[1]}).";
                 var display = discoveryOptions.MethodDisplayOrDefault();
                 var displayOptions = discoveryOptions.MethodDisplayOptionsOrDefault();
-                if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
-                {
-                    return [new ExecutionErrorTestCase(DiagnosticMessageSink, display, displayOptions, testMethod, "CI is set but " + message)];
-                }
-
-                return [new XunitSkippedDataRowTestCase(DiagnosticMessageSink, display, displayOptions, testMethod, "Skipped: " + message)];
+                IXunitTestCase testCase = RequiresEnvironmentAttribute.InCi
+                    ? new ExecutionErrorTestCase(DiagnosticMessageSink, display, displayOptions, testMethod, "CI is set, so this fails rather than skips: " + reason)
+                    : new XunitSkippedDataRowTestCase(DiagnosticMessageSink, display, displayOptions, testMethod, reason + " Skipped outside CI.");
+                return ReportDiscoveredTestCase(testCase, includeSourceInformation, messageBus);
             }
+
+            return base.FindTestsForMethod(testMethod, includeSourceInformation, messageBus, discoveryOptions);
         }
 
-        return base.Discover(discoveryOptions, testMethod, factAttribute);
+        // Subclasses (RequiresMySql, RequiresPostgres) match too; discovery here is reflection-based, so the attribute
+        // instance itself is at hand.
+        private static RequiresEnvironmentAttribute? Requirement(ITypeInfo type) =>
+            type.GetCustomAttributes(typeof(RequiresEnvironmentAttribute))
+                .OfType<IReflectionAttributeInfo>()
+                .Select(a => a.Attribute)
+                .OfType<RequiresEnvironmentAttribute>()
+                .FirstOrDefault();
     }
 }

@@ -43,6 +43,38 @@ internal sealed class MySqlDialect : SqlDialect
         ServerErrorCode(exception) is DuplicateEntry or DuplicateKey;
 
     /// <summary>
+    /// The provider's own verdict, server and client errors that say the server is busy, going away or gone, and a
+    /// connection that broke mid-reply.
+    /// </summary>
+    /// <remarks>
+    /// Measured with MySqlConnector 2.6.2 on MariaDB 10.11 (tests/Asherah.Metastore.Sql.Tests/Outage): with the server
+    /// stopped, every call fails with error 1042 (unable to connect), which MySqlConnector marks transient; a query in
+    /// flight when the server shuts down fails with error 0 "Failed to read the result set" over an
+    /// <see cref="EndOfStreamException"/>, which it does not, so a broken connection (an <see cref="IOException"/> or
+    /// <see cref="System.Net.Sockets.SocketException"/> underneath) counts as transient here.
+    /// </remarks>
+    public override bool IsTransient(DbException exception) =>
+        exception.IsTransient || ServerErrorCode(exception) is { } code && TransientCodes.Contains(code) || IsConnectionBroken(exception);
+
+    // 1040 too many connections, 1042 cannot connect to host, 1053 server shutdown in progress, 1205 lock wait timeout,
+    // 1213 deadlock, 1614 XA deadlock, 1927 connection killed (MariaDB), 2002/2003 cannot connect, 2006 server gone
+    // away, 2013 lost connection during query.
+    private static readonly HashSet<int> TransientCodes = [1040, 1042, 1053, 1205, 1213, 1614, 1927, 2002, 2003, 2006, 2013];
+
+    private static bool IsConnectionBroken(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is IOException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The server's error number. MySqlConnector's <c>MySqlException</c> hides <c>DbException.ErrorCode</c> behind
     /// its own enum property and leaves the base one at the default HResult (E_FAIL, measured with 2.6.2 on MariaDB
     /// 10.11); it reports the number in <see cref="Exception.Data"/> as <c>"Server Error Code"</c> (as MySql.Data does).
