@@ -74,7 +74,7 @@ internal sealed partial class EnvironmentOptions
     private readonly Option<string?> _connection = new("--conn", "--connection-string")
     {
         Description = "Metastore connection string: for postgres an Npgsql one ('Host=db;Username=app;Password=...;Database=keys'), " +
-            "for mysql and rdbms a MySqlConnector one ('Server=db;User ID=app;Password=...;Database=keys'), for sqlite a file or 'Data Source=...' " +
+            "for mysql and rdbms a MySqlConnector one ('Server=db;User ID=app;Password=...;Database=keys') or the canonical Go server's DSN ('app:...@tcp(db:3306)/keys'), for sqlite a file or 'Data Source=...' " +
             $"(env {Variables(ConnectionStringKey)}; default for sqlite <data-dir>/metastore.db). Prefer the environment for a password: the command line is visible to other users.",
     };
 
@@ -209,7 +209,7 @@ internal sealed partial class EnvironmentOptions
         }
         else if (ServerMetastores.Contains(options.Metastore))
         {
-            CheckServer(options.Metastore!.ToLowerInvariant(), options.ConnectionString, sqlitePathOption is not null, connection is not null, console);
+            options.ConnectionString = CheckServer(options.Metastore!.ToLowerInvariant(), options.ConnectionString, sqlitePathOption is not null, connection is not null, console);
         }
 
         options.StaticMasterKeyFile = Path.GetFullPath(options.StaticMasterKeyFile!);
@@ -264,10 +264,11 @@ internal sealed partial class EnvironmentOptions
     /// <summary>
     /// Checks the settings of a server metastore before anything connects: a connection string is given (there is no
     /// default), it parses, and a password in it given on the command line draws a warning. The connection string is
-    /// never echoed.
+    /// never echoed. For MySQL, the canonical Go server's DSN (<c>user:password@tcp(host:3306)/db</c>) is read too
+    /// (<see cref="GoMySqlDsn"/>). Returns the connection string to open.
     /// </summary>
     /// <exception cref="UsageException">No connection string, a malformed one, or <c>--sqlite-path</c> for a server.</exception>
-    private static void CheckServer(string name, string? connectionString, bool sqlitePathGiven, bool givenOnCommandLine, CliConsole console)
+    private static string CheckServer(string name, string? connectionString, bool sqlitePathGiven, bool givenOnCommandLine, CliConsole console)
     {
         if (sqlitePathGiven)
         {
@@ -281,12 +282,18 @@ internal sealed partial class EnvironmentOptions
 
         try
         {
+            if (name != ServerMetastores.Postgres && GoMySqlDsn.TryConvert(connectionString) is { } converted)
+            {
+                connectionString = converted;
+            }
+
             if (givenOnCommandLine && ServerMetastores.HasPassword(name, connectionString))
             {
                 console.Error.WriteLine(CommandLinePasswordWarning);
             }
 
             ServerMetastores.Describe(name, connectionString);
+            return connectionString;
         }
         catch (ArgumentException e)
         {

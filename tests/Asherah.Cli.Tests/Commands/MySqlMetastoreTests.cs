@@ -45,6 +45,22 @@ public sealed class MySqlMetastoreTests : ServerMetastoreTests
         }
     }
 
+    [MetastoreFact]
+    public async Task Rdbms_WithTheCanonicalGoServersDsn_RoundTrips()
+    {
+        var server = new MySqlConnectionStringBuilder(ConnectionString);
+        using var cli = new CliRun();
+        cli.Environment["ASHERAH_METASTORE_MODE"] = "rdbms";
+        cli.Environment["ASHERAH_CONNECTION_STRING"] = $"{server.UserID}:{server.Password}@tcp({server.Server}:{server.Port})/{server.Database}?parseTime=true";
+
+        var encrypted = await cli.RunAsync("go dsn"u8.ToArray(), "encrypt", "--create-table");
+        var decrypted = await cli.RunAsync(encrypted.Stdout, "decrypt");
+
+        Assert.True(decrypted.ExitCode == 0, encrypted.Stderr + decrypted.Stderr);
+        Assert.Equal("go dsn"u8.ToArray(), decrypted.Stdout);
+        Assert.True(await TableExistsAsync());
+    }
+
     protected override async Task<bool> TableExistsAsync()
     {
         await using var connection = new MySqlConnection(ServerConnectionString);

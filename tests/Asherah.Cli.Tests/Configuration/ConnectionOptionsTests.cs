@@ -69,6 +69,19 @@ public sealed class ConnectionOptionsTests : IDisposable
     }
 
     [Fact]
+    public async Task TheCanonicalGoServersDsn_ForRdbms_IsRead()
+    {
+        _cli.Environment["ASHERAH_CONNECTION_STRING"] = $"u:{Password}@tcp(127.0.0.1:1)/keys?parseTime=true";
+
+        var result = await _cli.RunAsync("keys", "list", "--metastore", "rdbms");
+
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.StderrLines);
+        Assert.StartsWith("asherah: cannot list keys in the rdbms metastore (127.0.0.1:1/keys): ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConnAndSqlitePath_Together_AreAUsageError()
     {
         var result = await _cli.RunAsync("keys", "list", "--conn", "a.db", "--sqlite-path", "b.db");
