@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The CLI as a native (NativeAOT) binary, end to end: publish once (a trim or AOT warning fails it), install into a
 # temporary prefix with scripts/install-native.sh, then as a new user (empty HOME and data directory) encrypt and
-# decrypt, list keys, check a usage error, check that SQLite error codes survive trimming, and run concurrent first
-# invocations (one master key, one SK, all decrypt).
+# decrypt, list keys, check a usage error, check that SQLite error codes survive trimming, run concurrent first
+# invocations (one master key, one SK, all decrypt), and round trip over the PostgreSQL and MySQL test servers when
+# ASHERAH_TEST_POSTGRES / ASHERAH_TEST_MYSQL name them.
 # Exits non-zero on any failure. scripts/test.sh runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,10 @@ dotnet publish src/Asherah.Cli --configuration Release -p:PublishAot=true --outp
 ASHERAH_PUBLISH_DIR="$work/publish" scripts/install-native.sh "$work/prefix" 2>/dev/null
 asherah="$work/prefix/bin/asherah"
 [ -x "$asherah" ] || fail "install-native.sh did not install $asherah"
+
+# The test servers, if the caller has them (scripts/test.sh does), before the environment is cleared.
+smoke_postgres="${ASHERAH_TEST_POSTGRES:-}"
+smoke_mysql="${ASHERAH_TEST_MYSQL:-}"
 
 # A new user: nothing from the caller's environment chooses keys or files.
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ASHERAH_' || true)
@@ -65,4 +70,23 @@ for i in 1 2 3 4 5 6; do
 done
 [ "$(wc -c <"$ASHERAH_DATA_DIR/master.key")" -eq 32 ] || fail "the master key is not 32 bytes"
 
-echo "native-smoke: ok ($(du -h "$work/prefix/lib/asherah/asherah" | cut -f1) native binary: encrypt, decrypt, keys list, usage error, SQLite constraint code, concurrent first runs)" >&2
+# The server metastores through the native binary (Npgsql's slim builder and MySqlConnector, trimmed): a round trip and
+# keys list under a product of this run's own, so rows left by other runs in the shared table cannot interfere.
+servers=""
+for server in "postgres:$smoke_postgres" "mysql:$smoke_mysql" "rdbms:$smoke_mysql"; do
+  name="${server%%:*}" conn="${server#*:}"
+  [ -n "$conn" ] || { echo "native-smoke: no $name test server; skipping it" >&2; continue; }
+  product="smoke-$name-$$-$RANDOM"
+  ASHERAH_CONNECTION_STRING="$conn" ASHERAH_STATIC_MASTER_KEY=thisIsAStaticMasterKeyForTesting \
+    "$asherah" encrypt --metastore "$name" --product "$product" --partition s --create-table --in payload.bin >"$name.json" 2>"$name.err" \
+    || { cat "$name.err" >&2; fail "encrypt over $name failed"; }
+  ASHERAH_CONNECTION_STRING="$conn" ASHERAH_STATIC_MASTER_KEY=thisIsAStaticMasterKeyForTesting \
+    "$asherah" decrypt --metastore "$name" --product "$product" --partition s <"$name.json" >"$name.bin" 2>"$name.err" \
+    || { cat "$name.err" >&2; fail "decrypt over $name failed"; }
+  cmp -s payload.bin "$name.bin" || fail "the bytes decrypted over $name differ from the payload"
+  ASHERAH_CONNECTION_STRING="$conn" "$asherah" keys list --metastore "$name" | grep -q "^_IK_s_asherah-cli_$product " \
+    || fail "keys list over $name does not show the intermediate key"
+  servers="$servers, $name"
+done
+
+echo "native-smoke: ok ($(du -h "$work/prefix/lib/asherah/asherah" | cut -f1) native binary: encrypt, decrypt, keys list, usage error, SQLite constraint code, concurrent first runs$servers)" >&2

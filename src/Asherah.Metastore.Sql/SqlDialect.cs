@@ -56,6 +56,17 @@ public abstract class SqlDialect
     /// <summary>Whether <paramref name="exception"/> reports a primary-key violation (a duplicate store).</summary>
     public abstract bool IsDuplicateKey(DbException exception);
 
+    /// <summary>
+    /// Whether <paramref name="exception"/>, raised by <see cref="CreateTableSql"/>, reports that another session created
+    /// the table at the same moment, so the table exists and the statement can simply be run again.
+    /// </summary>
+    /// <remarks>
+    /// Default <see langword="false"/>. PostgreSQL's <c>CREATE TABLE IF NOT EXISTS</c> is not atomic: two sessions that
+    /// both find no table both try to create it, and the loser fails with a unique violation on the catalog
+    /// (<c>23505</c>) or <c>42P07</c> (duplicate table) once the winner commits.
+    /// </remarks>
+    public virtual bool IsConcurrentCreation(DbException exception) => false;
+
     /// <summary>Whether retrying may succeed (connection lost, timeout, lock contention).</summary>
     public virtual bool IsTransient(DbException exception) => exception.IsTransient;
 }

@@ -55,15 +55,34 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
     public SqlDialect Dialect => _dialect;
 
     /// <summary>Creates the <c>encryption_key</c> table if it does not exist.</summary>
+    /// <remarks>
+    /// Safe to run from several processes at once: when the database reports that another session created the table
+    /// at the same moment (<see cref="SqlDialect.IsConcurrentCreation"/>), the statement is run again and finds it.
+    /// Needs the privilege to create tables, even when the table exists (PostgreSQL checks it first).
+    /// </remarks>
+    /// <exception cref="MetastoreException">The database refused or failed.</exception>
     public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
     {
         await RunAsync("create schema", async ct =>
         {
-            await using var command = _dataSource.CreateCommand(_dialect.CreateTableSql);
-            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            return true;
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var command = _dataSource.CreateCommand(_dialect.CreateTableSql);
+                    await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    return true;
+                }
+                catch (DbException e) when (attempt < MaxSchemaAttempts && _dialect.IsConcurrentCreation(e))
+                {
+                    // Another session won the race and has committed: the next IF NOT EXISTS sees its table.
+                }
+            }
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>How often <see cref="EnsureSchemaAsync"/> runs its statement when it keeps losing creation races.</summary>
+    private const int MaxSchemaAttempts = 3;
 
     /// <inheritdoc />
     public ValueTask<EnvelopeKeyRecord?> LoadAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)

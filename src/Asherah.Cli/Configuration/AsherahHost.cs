@@ -28,12 +28,16 @@ internal sealed class AsherahHost : IAsyncDisposable
     public IMetastoreCatalog Catalog => Metastore as IMetastoreCatalog
         ?? throw new CliException($"the metastore '{Settings.Options.Metastore}' cannot list its keys.");
 
-    /// <summary>The providers the CLI can name: the core's <c>memory</c> and <c>static</c>, and <c>sqlite</c>.</summary>
-    public static AsherahProviders Providers() => new AsherahProviders().AddSqliteMetastore();
+    /// <summary>
+    /// The providers the CLI can name: the core's <c>memory</c> and <c>static</c>, <c>sqlite</c>, and the server metastores
+    /// <c>postgres</c>, <c>mysql</c> and <c>rdbms</c>, which create their table first only when <paramref name="createTable"/>.
+    /// </summary>
+    public static AsherahProviders Providers(bool createTable = false) =>
+        new AsherahProviders().AddSqliteMetastore().AddServerMetastores(createTable);
 
     /// <summary>
-    /// Creates the configured metastore; for SQLite, first the file's directory (owner-only). The table is created on
-    /// first use.
+    /// Creates the configured metastore; for SQLite, first the file's directory (owner-only), and the table on first use;
+    /// for a server, the table on first use only with <see cref="CliSettings.CreateTable"/>.
     /// </summary>
     /// <exception cref="CliException">The SQLite file's directory cannot be created.</exception>
     public static AsherahHost Open(CliSettings settings)
@@ -51,11 +55,20 @@ internal sealed class AsherahHost : IAsyncDisposable
             }
         }
 
-        var metastore = Providers().CreateMetastore(settings.Options);
-        return new AsherahHost(
-            settings,
-            metastore,
-            settings.SqlitePath is null ? metastore : new SqliteMetastoreFile(metastore, settings.SqlitePath));
+        var options = settings.Options;
+        var metastore = Providers(settings.CreateTable).CreateMetastore(options);
+        IMetastore explained = metastore;
+        if (settings.SqlitePath is not null)
+        {
+            explained = new SqliteMetastoreFile(metastore, settings.SqlitePath);
+        }
+        else if (ServerMetastores.Contains(options.Metastore))
+        {
+            var name = options.Metastore!.ToLowerInvariant();
+            explained = new ServerMetastore(metastore, name, ServerMetastores.Describe(name, options.ConnectionString!));
+        }
+
+        return new AsherahHost(settings, metastore, explained);
     }
 
     /// <summary>
@@ -72,7 +85,7 @@ internal sealed class AsherahHost : IAsyncDisposable
         }
 
         var options = Settings.Options;
-        var providers = Providers();
+        var providers = Providers(Settings.CreateTable);
         if (!providers.KeyManagementServiceNames.Contains(options.Kms!, StringComparer.OrdinalIgnoreCase))
         {
             throw new UsageException(

@@ -7,7 +7,8 @@ namespace Asherah.Cli.Configuration;
 /// </param>
 /// <param name="DataDirectory">Where the embedded defaults are created.</param>
 /// <param name="SqlitePath">The SQLite metastore file as a full path; <see langword="null"/> for another metastore.</param>
-internal sealed record CliSettings(AsherahOptions Options, string DataDirectory, string? SqlitePath)
+/// <param name="CreateTable">Whether a server metastore creates its table before first use (<c>--create-table</c>).</param>
+internal sealed record CliSettings(AsherahOptions Options, string DataDirectory, string? SqlitePath, bool CreateTable = false)
 {
     /// <summary>
     /// The development key file the CLI creates on first use and announces as not for production: the static KMS's
@@ -20,5 +21,5 @@ internal sealed record CliSettings(AsherahOptions Options, string DataDirectory,
 
     /// <summary>Keeps the master key out of logs and exception messages.</summary>
     public override string ToString() =>
-        $"CliSettings {{ Product = {Options.ProductId}, Service = {Options.ServiceId}, Metastore = {Options.Metastore}, SqlitePath = {SqlitePath}, Kms = {Options.Kms}, MasterKeyFile = {Options.StaticMasterKeyFile} }}";
+        $"CliSettings {{ Product = {Options.ProductId}, Service = {Options.ServiceId}, Metastore = {Options.Metastore}, SqlitePath = {SqlitePath}, CreateTable = {CreateTable}, Kms = {Options.Kms}, MasterKeyFile = {Options.StaticMasterKeyFile} }}";
 }

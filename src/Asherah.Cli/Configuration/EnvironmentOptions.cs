@@ -18,10 +18,13 @@ namespace Asherah.Cli.Configuration;
 /// Asherah:ProductId            asherah-cli
 /// Asherah:ServiceId            asherah-cli
 /// Asherah:Metastore            sqlite
-/// Asherah:ConnectionString     Data Source=DATA-DIR/metastore.db;Pooling=False
+/// Asherah:ConnectionString     Data Source=DATA-DIR/metastore.db;Pooling=False   (sqlite only)
 /// Asherah:Kms                  static
 /// Asherah:StaticMasterKeyFile  DATA-DIR/master.key   (created on first use: the development key)
 /// </code>
+/// The server metastores (<c>postgres</c>, <c>mysql</c>, <c>rdbms</c>) have no default connection string, and use an
+/// existing table unless <c>--create-table</c> is given: the CLI is an operator tool, and on a shared database the
+/// schema usually belongs to a DBA (the user may not even be allowed to create tables).
 /// </remarks>
 internal sealed partial class EnvironmentOptions
 {
@@ -46,7 +49,7 @@ internal sealed partial class EnvironmentOptions
         (ProductKey, "--product"),
         (ServiceKey, "--service"),
         (MetastoreKey, "--metastore"),
-        (ConnectionStringKey, "--sqlite-path"),
+        (ConnectionStringKey, "--conn"),
         (StaticMasterKeyKey, "--static-master-key"),
         (MasterKeyFileKey, "--master-key-file"),
         (KmsKey, string.Empty),
@@ -64,12 +67,26 @@ internal sealed partial class EnvironmentOptions
 
     private readonly Option<string?> _metastore = new("--metastore")
     {
-        Description = $"Metastore: {string.Join(" or ", AsherahHost.Providers().MetastoreNames)} (env {Variables(MetastoreKey)}; default sqlite).",
+        Description = $"Metastore: {string.Join(" or ", AsherahHost.Providers().MetastoreNames)} (env {Variables(MetastoreKey)}; default sqlite). " +
+            "postgres, mysql and rdbms (the canonical server's name for MySQL) need --conn.",
+    };
+
+    private readonly Option<string?> _connection = new("--conn", "--connection-string")
+    {
+        Description = "Metastore connection string: for postgres an Npgsql one ('Host=db;Username=app;Password=...;Database=keys'), " +
+            "for mysql and rdbms a MySqlConnector one ('Server=db;User ID=app;Password=...;Database=keys') or the canonical Go server's DSN ('app:...@tcp(db:3306)/keys'), for sqlite a file or 'Data Source=...' " +
+            $"(env {Variables(ConnectionStringKey)}; default for sqlite <data-dir>/metastore.db). Prefer the environment for a password: the command line is visible to other users.",
     };
 
     private readonly Option<string?> _sqlitePath = new("--sqlite-path")
     {
-        Description = $"SQLite metastore file or connection string (env {Variables(ConnectionStringKey)}; default <data-dir>/metastore.db).",
+        Description = $"SQLite metastore file or connection string, as --conn for --metastore sqlite (env {Variables(ConnectionStringKey)}; default <data-dir>/metastore.db).",
+    };
+
+    private readonly Option<bool> _createTable = new("--create-table")
+    {
+        Description = "For postgres, mysql and rdbms: create the encryption_key table if it does not exist (CREATE TABLE IF NOT EXISTS) before first use. " +
+            "Off by default: the table must exist (a DBA usually owns the schema, and the user may lack the privilege). sqlite always creates its table.",
     };
 
     private readonly Option<string?> _masterKeyFile = new("--master-key-file")
@@ -97,7 +114,9 @@ internal sealed partial class EnvironmentOptions
         command.Add(_product);
         command.Add(_service);
         command.Add(_metastore);
+        command.Add(_connection);
         command.Add(_sqlitePath);
+        command.Add(_createTable);
         command.Add(_masterKeyFile);
         command.Add(_staticMasterKey);
         command.Add(_dataDir);
@@ -107,6 +126,11 @@ internal sealed partial class EnvironmentOptions
     public const string CommandLineKeyWarning =
         "asherah: warning: --static-master-key on the command line is visible to other users (ps, /proc/PID/cmdline); " +
         "set ASHERAH_STATIC_MASTER_KEY or use --master-key-file instead.";
+
+    /// <summary>The warning printed when a server connection string with a password is given on the command line.</summary>
+    public const string CommandLinePasswordWarning =
+        "asherah: warning: --conn holds a password, visible to other users on the command line (ps, /proc/PID/cmdline); " +
+        "set ASHERAH_CONNECTION_STRING instead.";
 
     /// <summary>
     /// Resolves the settings: command line over <c>ASHERAH_*</c> variables over the embedded defaults. An option given
@@ -128,16 +152,22 @@ internal sealed partial class EnvironmentOptions
             [ProductKey] = DefaultProduct,
             [ServiceKey] = DefaultService,
             [MetastoreKey] = SqliteMetastores.Name,
-            [ConnectionStringKey] = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "metastore.db"), Pooling = false }.ToString(),
             [KmsKey] = AsherahProviders.Static,
             [MasterKeyFileKey] = Path.Combine(dataDir, "master.key"),
         };
+        var connection = CommandLineValue(parseResult, _connection);
+        var sqlitePathOption = CommandLineValue(parseResult, _sqlitePath);
+        if (connection is not null && sqlitePathOption is not null)
+        {
+            throw new UsageException("Give --conn or --sqlite-path, not both.");
+        }
+
         var commandLine = new Dictionary<string, string?>
         {
             [ProductKey] = CommandLineValue(parseResult, _product),
             [ServiceKey] = CommandLineValue(parseResult, _service),
             [MetastoreKey] = CommandLineValue(parseResult, _metastore),
-            [ConnectionStringKey] = CommandLineValue(parseResult, _sqlitePath),
+            [ConnectionStringKey] = connection ?? sqlitePathOption,
             [StaticMasterKeyKey] = CommandLineValue(parseResult, _staticMasterKey),
             [MasterKeyFileKey] = CommandLineValue(parseResult, _masterKeyFile),
         };
@@ -175,7 +205,11 @@ internal sealed partial class EnvironmentOptions
         string? sqlitePath = null;
         if (string.Equals(options.Metastore, SqliteMetastores.Name, StringComparison.OrdinalIgnoreCase))
         {
-            (options.ConnectionString, sqlitePath) = NormalizeSqlite(options.ConnectionString!);
+            (options.ConnectionString, sqlitePath) = NormalizeSqlite(options.ConnectionString ?? Path.Combine(dataDir, "metastore.db"));
+        }
+        else if (ServerMetastores.Contains(options.Metastore))
+        {
+            options.ConnectionString = CheckServer(options.Metastore!.ToLowerInvariant(), options.ConnectionString, sqlitePathOption is not null, connection is not null, console);
         }
 
         options.StaticMasterKeyFile = Path.GetFullPath(options.StaticMasterKeyFile!);
@@ -184,7 +218,7 @@ internal sealed partial class EnvironmentOptions
             console.Error.WriteLine(CommandLineKeyWarning);
         }
 
-        return new CliSettings(options, dataDir, sqlitePath);
+        return new CliSettings(options, dataDir, sqlitePath, parseResult.GetValue(_createTable));
     }
 
     /// <summary>
@@ -225,6 +259,47 @@ internal sealed partial class EnvironmentOptions
         return string.IsNullOrWhiteSpace(given)
             ? throw new UsageException($"{option.Name} must not be empty or only whitespace.")
             : given;
+    }
+
+    /// <summary>
+    /// Checks the settings of a server metastore before anything connects: a connection string is given (there is no
+    /// default), it parses, and a password in it given on the command line draws a warning. The connection string is
+    /// never echoed. For MySQL, the canonical Go server's DSN (<c>user:password@tcp(host:3306)/db</c>) is read too
+    /// (<see cref="GoMySqlDsn"/>). Returns the connection string to open.
+    /// </summary>
+    /// <exception cref="UsageException">No connection string, a malformed one, or <c>--sqlite-path</c> for a server.</exception>
+    private static string CheckServer(string name, string? connectionString, bool sqlitePathGiven, bool givenOnCommandLine, CliConsole console)
+    {
+        if (sqlitePathGiven)
+        {
+            throw new UsageException($"--sqlite-path is for --metastore sqlite; give the {name} connection string with --conn or ASHERAH_CONNECTION_STRING.");
+        }
+
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            throw new UsageException($"--metastore {name} needs --conn (environment ASHERAH_CONNECTION_STRING): the database's connection string.");
+        }
+
+        try
+        {
+            if (name != ServerMetastores.Postgres && GoMySqlDsn.TryConvert(connectionString) is { } converted)
+            {
+                connectionString = converted;
+            }
+
+            if (givenOnCommandLine && ServerMetastores.HasPassword(name, connectionString))
+            {
+                console.Error.WriteLine(CommandLinePasswordWarning);
+            }
+
+            ServerMetastores.Describe(name, connectionString);
+            return connectionString;
+        }
+        catch (ArgumentException e)
+        {
+            // The driver's message names the keyword it rejected; the connection string is not echoed.
+            throw new UsageException($"--conn (environment ASHERAH_CONNECTION_STRING) is not a valid {name} connection string: {e.Message}", e);
+        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 
@@ -10,81 +9,21 @@ namespace Asherah.Cli.Configuration;
 /// says which operation, which file and SQLite's own reason ("unable to open database file", "file is not a
 /// database", …) on one line. The caller disposes the inner metastore.
 /// </summary>
-internal sealed partial class SqliteMetastoreFile : IMetastore, IMetastoreCatalog
+internal sealed partial class SqliteMetastoreFile : ExplainingMetastore
 {
-    private readonly IMetastore _inner;
     private readonly string _path;
 
     public SqliteMetastoreFile(IMetastore inner, string path)
+        : base(inner)
     {
-        _inner = inner;
         _path = path;
-    }
-
-    public string? KeySuffix => _inner.KeySuffix;
-
-    public async ValueTask<EnvelopeKeyRecord?> LoadAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _inner.LoadAsync(keyId, created, cancellationToken);
-        }
-        catch (MetastoreException e)
-        {
-            throw Explain(e, $"load key '{keyId}'");
-        }
-    }
-
-    public async ValueTask<EnvelopeKeyRecord?> LoadLatestAsync(string keyId, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _inner.LoadLatestAsync(keyId, cancellationToken);
-        }
-        catch (MetastoreException e)
-        {
-            throw Explain(e, $"load key '{keyId}'");
-        }
-    }
-
-    public async ValueTask<bool> StoreAsync(string keyId, DateTimeOffset created, EnvelopeKeyRecord record, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return await _inner.StoreAsync(keyId, created, record, cancellationToken);
-        }
-        catch (MetastoreException e)
-        {
-            throw Explain(e, $"store key '{keyId}'");
-        }
-    }
-
-    public async IAsyncEnumerable<StoredKeyRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var rows = new List<StoredKeyRecord>();
-        try
-        {
-            await foreach (var row in ((IMetastoreCatalog)_inner).ListAsync(cancellationToken))
-            {
-                rows.Add(row);
-            }
-        }
-        catch (MetastoreException e)
-        {
-            throw Explain(e, "list keys");
-        }
-
-        foreach (var row in rows)
-        {
-            yield return row;
-        }
     }
 
     /// <summary>
     /// A metastore failure restated for a person: <c>cannot OPERATION in the SQLite metastore 'PATH': REASON</c>, where
     /// REASON is SQLite's message when the database failed, else the library's.
     /// </summary>
-    private MetastoreException Explain(MetastoreException e, string operation) =>
+    protected override MetastoreException Explain(MetastoreException e, string operation) =>
         new($"cannot {operation} in the SQLite metastore '{_path}': {Reason(e)}", e, e.IsTransient);
 
     /// <summary>SQLite's own words for a failure ("unable to open database file"), else the exception's message.</summary>

@@ -26,6 +26,7 @@ namespace Asherah.Metastore.Sql.Dialects;
 internal sealed class PostgresDialect : SqlDialect
 {
     private const string UniqueViolation = "23505";
+    private const string DuplicateTable = "42P07";
 
     public override string Name => "postgres";
 
@@ -40,6 +41,10 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     public override bool IsDuplicateKey(DbException exception) => exception.SqlState == UniqueViolation;
+
+    // During CREATE TABLE a unique violation can only come from the catalog (pg_type, pg_class): another session's
+    // concurrent creation of the same table, which has committed by the time this error is raised.
+    public override bool IsConcurrentCreation(DbException exception) => exception.SqlState is UniqueViolation or DuplicateTable;
 
     public override bool IsTransient(DbException exception) => exception.IsTransient || IsTransientState(exception.SqlState);
 

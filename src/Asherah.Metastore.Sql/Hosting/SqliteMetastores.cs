@@ -40,7 +40,7 @@ public static class SqliteMetastores
     {
         var connectionString = ToConnectionString(connectionStringOrPath);
         var dataSource = SqliteFactory.Instance.CreateDataSource(connectionString);
-        return new SchemaEnsuringMetastore(new SqlMetastore(dataSource, SqlDialect.Sqlite, logger), dataSource);
+        return new HostedSqlMetastore(new SqlMetastore(dataSource, SqlDialect.Sqlite, logger), ensureSchema: true, ownedDataSource: dataSource);
     }
 
     /// <summary>What is wrong with <paramref name="connectionStringOrPath"/> for the <c>sqlite</c> metastore, or <see langword="null"/>.</summary>

@@ -5,24 +5,34 @@ using Asherah.Envelope;
 namespace Asherah.Metastore.Sql.Hosting;
 
 /// <summary>
-/// A <see cref="SqlMetastore"/> that creates its table before its first use and owns its data source, for metastores
-/// made from configuration, where nobody else is there to call <see cref="SqlMetastore.EnsureSchemaAsync"/>.
+/// A <see cref="SqlMetastore"/> made by hosting (a named provider, <c>UseSqlMetastore</c>): it may create its table
+/// before its first use, and may own its data source.
 /// </summary>
 /// <remarks>
-/// The schema is ensured once per instance; a failed attempt (the database was unreachable) is retried by the next call.
-/// One caller's cancellation does not cancel the attempt others wait on.
+/// <para>
+/// With <c>ensureSchema</c>, the schema is ensured once per instance; a failed attempt (the database was unreachable) is
+/// retried by the next call. One caller's cancellation does not cancel the attempt others wait on.
+/// </para>
+/// <para>
+/// Ownership: <c>ownedDataSource</c>, when given, is disposed with this metastore (the container or session factory
+/// that owns the metastore disposes it); <see langword="null"/> leaves the data source to whoever created it.
+/// </para>
 /// </remarks>
-internal sealed class SchemaEnsuringMetastore : IMetastore, IMetastoreCatalog, IDisposable, IAsyncDisposable
+internal sealed class HostedSqlMetastore : IMetastore, IMetastoreCatalog, IDisposable, IAsyncDisposable
 {
     private readonly SqlMetastore _inner;
-    private readonly DbDataSource _dataSource;
+    private readonly DbDataSource? _ownedDataSource;
     private readonly Lock _lock = new();
     private Task? _schema;
 
-    public SchemaEnsuringMetastore(SqlMetastore inner, DbDataSource dataSource)
+    public HostedSqlMetastore(SqlMetastore inner, bool ensureSchema, DbDataSource? ownedDataSource)
     {
         _inner = inner;
-        _dataSource = dataSource;
+        _ownedDataSource = ownedDataSource;
+        if (!ensureSchema)
+        {
+            _schema = Task.CompletedTask;
+        }
     }
 
     public string? KeySuffix => _inner.KeySuffix;
@@ -54,9 +64,9 @@ internal sealed class SchemaEnsuringMetastore : IMetastore, IMetastoreCatalog, I
         }
     }
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose() => _ownedDataSource?.Dispose();
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => _ownedDataSource?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
