@@ -67,6 +67,12 @@ public abstract class SqlDialect
     /// </remarks>
     public virtual bool IsConcurrentCreation(DbException exception) => false;
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> says the <c>encryption_key</c> table does not exist. Default: SQLSTATE
+    /// <c>42P01</c> (PostgreSQL) or <c>42S02</c> (MySQL, MariaDB).
+    /// </summary>
+    public virtual bool IsMissingTable(DbException exception) => exception.SqlState is "42P01" or "42S02";
+
     /// <summary>Whether retrying may succeed (connection lost, timeout, lock contention).</summary>
     public virtual bool IsTransient(DbException exception) => exception.IsTransient;
 }

@@ -165,10 +165,9 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
         {
             return false;
         }
-        catch (DbException e)
+        catch (Exception e) when (IsDatabaseFailure(e))
         {
-            SqlMetastoreLog.Failed(_logger, "store", e);
-            throw new MetastoreException("The SQL metastore failed to store a key record.", e, _dialect.IsTransient(e));
+            throw Failure("store a key record", e);
         }
     }
 
@@ -242,10 +241,36 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
         {
             return await work(cancellationToken).ConfigureAwait(false);
         }
-        catch (DbException e)
+        catch (Exception e) when (IsDatabaseFailure(e))
         {
-            SqlMetastoreLog.Failed(_logger, operation, e);
-            throw new MetastoreException($"The SQL metastore failed to {operation}.", e, _dialect.IsTransient(e));
+            throw Failure(operation, e);
         }
+    }
+
+    /// <summary>
+    /// A database error, or an I/O failure a driver let through unwrapped (a broken socket, a timeout); cancellation and
+    /// programming errors pass as they are.
+    /// </summary>
+    private static bool IsDatabaseFailure(Exception e) =>
+        e is DbException or IOException or System.Net.Sockets.SocketException or TimeoutException;
+
+    /// <summary>
+    /// The exception for a failed <paramref name="operation"/>: transient as the dialect judges a database error, always
+    /// for raw I/O; a missing table is said plainly, with what to do.
+    /// </summary>
+    private MetastoreException Failure(string operation, Exception e)
+    {
+        SqlMetastoreLog.Failed(_logger, operation, e);
+        if (e is DbException db)
+        {
+            return _dialect.IsMissingTable(db)
+                ? new MetastoreException(
+                    $"The SQL metastore failed to {operation}: the table encryption_key does not exist. Create it with the " +
+                    $"{_dialect.Name} DDL (README, SQL metastores), SqlMetastore.EnsureSchemaAsync or SqlMetastoreOptions.EnsureSchema.",
+                    e)
+                : new MetastoreException($"The SQL metastore failed to {operation}.", e, _dialect.IsTransient(db));
+        }
+
+        return new MetastoreException($"The SQL metastore failed to {operation}: the connection to the database failed.", e, isTransient: true);
     }
 }

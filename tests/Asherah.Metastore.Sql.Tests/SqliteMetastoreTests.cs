@@ -63,6 +63,8 @@ public sealed class SqliteMetastoreTests : MetastoreContract, IDisposable
 
         var e = await Assert.ThrowsAsync<MetastoreException>(async () => await store.LoadLatestAsync("_SK_s_p"));
         Assert.False(e.IsTransient);
+        Assert.Contains("the table encryption_key does not exist", e.Message);
+        Assert.Contains("EnsureSchema", e.Message);
     }
 
     [Fact]

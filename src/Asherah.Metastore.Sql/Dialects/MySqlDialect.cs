@@ -25,6 +25,7 @@ internal sealed class MySqlDialect : SqlDialect
     // ER_DUP_ENTRY and ER_DUP_KEY (SQLSTATE 23000, which other integrity violations share).
     private const int DuplicateEntry = 1062;
     private const int DuplicateKey = 1022;
+    private const int NoSuchTable = 1146;
 
     public override string Name => "mysql";
 
@@ -38,6 +39,10 @@ internal sealed class MySqlDialect : SqlDialect
         "INDEX (created))";
 
     public override object ToDbValue(DateTimeOffset created) => DateTime.SpecifyKind(created.UtcDateTime, DateTimeKind.Unspecified);
+
+    // ER_NO_SUCH_TABLE, SQLSTATE 42S02.
+    public override bool IsMissingTable(DbException exception) =>
+        ServerErrorCode(exception) == NoSuchTable || base.IsMissingTable(exception);
 
     public override bool IsDuplicateKey(DbException exception) =>
         ServerErrorCode(exception) is DuplicateEntry or DuplicateKey;

@@ -5,6 +5,7 @@ namespace Asherah.Metastore.Sql.Dialects;
 /// <summary>SQLite: <c>created</c> is stored as <c>yyyy-MM-dd HH:mm:ss</c> text, which sorts in time order.</summary>
 internal sealed class SqliteDialect : SqlDialect
 {
+    private const int SqliteError = 1;
     private const int SqliteConstraint = 19;
     private const int SqliteBusy = 5;
     private const int SqliteLocked = 6;
@@ -23,6 +24,10 @@ internal sealed class SqliteDialect : SqlDialect
     }
 
     public override bool IsDuplicateKey(DbException exception) => ErrorCode(exception) == SqliteConstraint;
+
+    // SQLite reports a missing table as the generic SQLITE_ERROR (1) with this text.
+    public override bool IsMissingTable(DbException exception) =>
+        ErrorCode(exception) == SqliteError && exception.Message.Contains("no such table", StringComparison.Ordinal);
 
     public override bool IsTransient(DbException exception) =>
         ErrorCode(exception) is SqliteBusy or SqliteLocked || exception.IsTransient;

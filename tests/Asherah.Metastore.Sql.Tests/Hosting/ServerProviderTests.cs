@@ -128,6 +128,8 @@ public abstract class ServerProviderTests : IAsyncLifetime
 
         Assert.True(IsMissingTable(Assert.IsAssignableFrom<DbException>(e.InnerException)), e.InnerException!.Message);
         Assert.Contains("encryption_key", e.InnerException.Message);
+        Assert.Contains("the table encryption_key does not exist", e.Message);
+        Assert.False(e.IsTransient);
         Assert.False(await TableExistsAsync());
     }
 
