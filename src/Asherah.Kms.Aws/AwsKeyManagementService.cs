@@ -295,8 +295,14 @@ public sealed class AwsKeyManagementService : IKeyManagementService, IDisposable
         _metrics.Dispose();
     }
 
+    // Signing for the configured region even when the endpoint is overridden (AWS_ENDPOINT_URL_KMS, a VPC endpoint):
+    // the SDK otherwise guesses the signing region from the endpoint's host name.
     private static IAmazonKeyManagementService DefaultClient(string region) =>
-        new AmazonKeyManagementServiceClient(RegionEndpoint.GetBySystemName(region));
+        new AmazonKeyManagementServiceClient(new AmazonKeyManagementServiceConfig
+        {
+            RegionEndpoint = RegionEndpoint.GetBySystemName(region),
+            AuthenticationRegion = region,
+        });
 
     private static AggregateException? Inner(List<RegionFailure> failures)
     {

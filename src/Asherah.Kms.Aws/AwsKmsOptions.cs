@@ -79,9 +79,9 @@ public sealed class AwsKmsOptions
 
     /// <summary>Makes the KMS client of a region; the service calls it once per region and disposes what it returns.</summary>
     /// <remarks>
-    /// Default <see langword="null"/>: <c>new AmazonKeyManagementServiceClient(RegionEndpoint.GetBySystemName(region))</c>,
-    /// so credentials, retries and endpoint overrides (<c>AWS_ENDPOINT_URL_KMS</c>, shared config) come from the standard
-    /// AWS SDK chain. Set it to give clients your own credentials, endpoint (<c>ServiceURL</c>) or retry settings.
+    /// Default <see langword="null"/>: an <c>AmazonKeyManagementServiceClient</c> for <c>RegionEndpoint.GetBySystemName(region)</c>
+    /// that signs for that region, so credentials, retries and endpoint overrides (<c>AWS_ENDPOINT_URL_KMS</c>, shared
+    /// config) come from the standard AWS SDK chain. Set it to give clients your own credentials, endpoint (<c>ServiceURL</c>) or retry settings.
     /// </remarks>
     public Func<string, IAmazonKeyManagementService>? ClientFactory { get; set; }
 

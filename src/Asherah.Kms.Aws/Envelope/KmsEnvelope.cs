@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Asherah.Kms.Aws.Envelope;
@@ -51,7 +52,8 @@ internal sealed class KmsEnvelope
     public byte[] ToJson()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + (Keks.Count * 320));
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Relaxed escaping writes base64's '+' and '/' as they are (as canonical Go does); readers accept either form.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteBase64String("encryptedKey", EncryptedKey);
