@@ -56,7 +56,7 @@ public sealed class CanonicalEnvelopeTests
         var systemKey = RandomNumberGenerator.GetBytes(32);
         var (_, encryptedKey, keks) = Build(server, systemKey, West, East);
 
-        // System.Text.Json's default encoder (canonical C#'s serializer) writes '+' as \u002B; region match is case-insensitive there.
+        // Indented, with JSON escapes a serializer may write ('+' as \u002B, '/' as \/); region match is case-insensitive in canonical C#.
         var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.Default, Indented = true }))
         {
@@ -76,7 +76,10 @@ public sealed class CanonicalEnvelopeTests
             writer.WriteEndObject();
         }
 
-        using var decrypted = await kms.DecryptKeyAsync(buffer.ToArray(), KeyMaterialAllocator.Default);
+        var json = Encoding.UTF8.GetString(buffer.ToArray()).Replace("+", "\\u002B", StringComparison.Ordinal).Replace("/", "\\/", StringComparison.Ordinal);
+        Assert.Contains("\\/", json, StringComparison.Ordinal);
+
+        using var decrypted = await kms.DecryptKeyAsync(Encoding.UTF8.GetBytes(json), KeyMaterialAllocator.Default);
 
         Assert.True(decrypted.FixedTimeEquals(systemKey));
     }

@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Asherah.Kms.Aws.Envelope;
@@ -52,8 +51,8 @@ internal sealed class KmsEnvelope
     public byte[] ToJson()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + (Keks.Count * 320));
-        // Relaxed escaping writes base64's '+' and '/' as they are (as canonical Go does); readers accept either form.
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        // Utf8JsonWriter writes base64 unescaped ('+' and '/' as they are, as canonical Go does); readers accept escapes too.
+        using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteBase64String("encryptedKey", EncryptedKey);
