@@ -30,7 +30,7 @@ namespace Asherah.Kms.Aws;
 /// without the failed regions only when at least <see cref="AwsKmsOptions.MinimumRegions"/> regions (default 2, capped
 /// at the number configured) hold it; every region left out is logged as a warning (event 301) and counted on
 /// <c>asherah.kms.key.regions_missing</c> (meter <c>Asherah</c>, tag <c>region</c>). With fewer, the operation fails
-/// with a transient <see cref="KmsException"/> (event 304) and the caller's retry, or the next writer, tries again.
+/// with a <see cref="KmsException"/> (transient when a failed region's error was) (event 304) and the caller's retry, or the next writer, tries again.
 /// </para>
 /// <para>
 /// <b>Decrypt.</b> The configured regions that have an entry in the envelope, in preference order: KMS <c>Decrypt</c>
@@ -192,9 +192,9 @@ public sealed class AwsKeyManagementService : IKeyManagementService, IDisposable
                 var list = string.Join(", ", missing);
                 AwsKmsLog.TooFewRegions(_logger, keks.Count, _minimumRegions, list);
                 throw new KmsException(
-                    $"The system key would be readable in only {keks.Count} AWS KMS region(s) ({_regions[source].Region}), fewer than the {_minimumRegions} required (AwsKmsOptions.MinimumRegions); Encrypt failed in: {list}.",
+                    $"The system key would be readable in only {keks.Count} AWS KMS region(s) ({string.Join(", ", keks.Select(k => k.Region))}), fewer than the {_minimumRegions} required (AwsKmsOptions.MinimumRegions); Encrypt failed in: {list}.",
                     Inner(missing),
-                    isTransient: true);
+                    isTransient: missing.Any(f => f.IsTransient));
             }
 
             foreach (var failure in missing)

@@ -58,7 +58,7 @@ public sealed class AwsKmsOptions
     /// Default 2: with two or more regions, a system key is never written that one regional outage can make unreadable.
     /// When some secondary region's <c>Encrypt</c> fails but at least this many regions hold the data key, the key is
     /// written without the failed regions, a warning is logged and <c>asherah.kms.key.regions_missing</c> counts each
-    /// missing region; below it, encryption fails with a transient <see cref="KmsException"/> and nothing is written.
+    /// missing region; below it, encryption fails with a <see cref="KmsException"/> (transient when a failed region's error was) and nothing is written.
     /// </para>
     /// <para>
     /// Set 1 for canonical Go's behaviour (write whatever succeeded: new keys stay available while only one region

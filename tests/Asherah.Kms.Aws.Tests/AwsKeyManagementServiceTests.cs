@@ -270,6 +270,25 @@ public sealed class AwsKeyManagementServiceTests
     }
 
     [Fact]
+    public async Task Encrypt_WhenTooFewRegionsHoldTheKeyBecauseAKeyIsDisabled_ThrowsAPermanentKmsException()
+    {
+        await using var server = await StartAsync();
+        var options = Options(server);
+        options.MinimumRegions = 3;
+        using var kms = new AwsKeyManagementService(options);
+        server.SetFault(Europe, KmsFault.Disabled);
+        var (key, _) = NewKey();
+        using (key)
+        {
+            var e = await Assert.ThrowsAsync<KmsException>(async () => await kms.EncryptKeyAsync(key));
+
+            Assert.False(e.IsTransient);
+            Assert.Contains($"only 2 AWS KMS region(s) ({West}, {East}), fewer than the 3 required", e.Message, StringComparison.Ordinal);
+            Assert.Contains("DisabledException", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Encrypt_WithMinimumRegionsOne_KeepsWhatSucceeded()
     {
         await using var server = await StartAsync();
