@@ -16,6 +16,9 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 say() { echo "mariadb: $*" >&2; }
 
+# The OS user the server runs as: root may run it only when told so; anyone else runs it as themselves.
+os_user="$(id -un)"
+
 install_server() {
   if command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; then
     return
@@ -51,7 +54,7 @@ launch() {
   local mariadbd
   mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
   "$mariadbd" --no-defaults --datadir="$dir/data" --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" \
-    --port="$1" --bind-address=127.0.0.1 --user=root --default-time-zone=+05:00 \
+    --port="$1" --bind-address=127.0.0.1 --user="$os_user" --default-time-zone=+05:00 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
     --skip-log-bin --innodb-buffer-pool-size=32M --log-error="$dir/error.log" >/dev/null 2>&1 &
   echo $! >"$dir/pid"
@@ -74,7 +77,7 @@ start() {
   mkdir -p "$dir/data"
   local port
   port="$(free_port)"
-  mariadb-install-db --no-defaults --datadir="$dir/data" --user=root \
+  mariadb-install-db --no-defaults --datadir="$dir/data" --user="$os_user" \
     --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
     || { cat "$dir/install.log" >&2; exit 1; }
   echo "$port" >"$dir/port"
