@@ -20,6 +20,7 @@ internal sealed class SingleFlight<TKey, TValue>
     {
         cancellationToken.ThrowIfCancellationRequested();
         Flight flight;
+        Task? started = null;
         while (true)
         {
             var mine = new Flight();
@@ -28,7 +29,7 @@ internal sealed class SingleFlight<TKey, TValue>
             {
                 if (flight == mine)
                 {
-                    _ = RunWorkAsync(key, mine, state, work);
+                    started = RunWorkAsync(key, mine, state, work);
                 }
 
                 break;
@@ -40,6 +41,13 @@ internal sealed class SingleFlight<TKey, TValue>
 
         try
         {
+            if (started is not null)
+            {
+                // The caller that started the load resumes inline when it ends (it never faults: the outcome is in
+                // Result), saving the thread-pool hop that Result's asynchronous continuations cost the callers that joined.
+                await started.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return await flight.Result.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !flight.Result.Task.IsCompleted)
