@@ -63,7 +63,7 @@ public abstract class SqlDialect
     /// <remarks>
     /// Default <see langword="false"/>. PostgreSQL's <c>CREATE TABLE IF NOT EXISTS</c> is not atomic: two sessions that
     /// both find no table both try to create it, and the loser fails with a unique violation on the catalog
-    /// (<c>23505</c>) or <c>42P07</c> (duplicate table) once the winner commits.
+    /// (<c>23505</c>), <c>42P07</c> (duplicate table) or <c>42710</c> (its row type already exists) once the winner commits.
     /// </remarks>
     public virtual bool IsConcurrentCreation(DbException exception) => false;
 

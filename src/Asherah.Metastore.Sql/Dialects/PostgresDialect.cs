@@ -27,6 +27,7 @@ internal sealed class PostgresDialect : SqlDialect
 {
     private const string UniqueViolation = "23505";
     private const string DuplicateTable = "42P07";
+    private const string DuplicateObject = "42710";
 
     public override string Name => "postgres";
 
@@ -42,9 +43,10 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool IsDuplicateKey(DbException exception) => exception.SqlState == UniqueViolation;
 
-    // During CREATE TABLE a unique violation can only come from the catalog (pg_type, pg_class): another session's
-    // concurrent creation of the same table, which has committed by the time this error is raised.
-    public override bool IsConcurrentCreation(DbException exception) => exception.SqlState is UniqueViolation or DuplicateTable;
+    // During CREATE TABLE a unique violation or a duplicate object can only come from the catalog (pg_type, pg_class):
+    // another session's concurrent creation of the same table (seen as "type encryption_key already exists", 42710,
+    // or as a unique violation on pg_type), which has committed by the time this error is raised.
+    public override bool IsConcurrentCreation(DbException exception) => exception.SqlState is UniqueViolation or DuplicateTable or DuplicateObject;
 
     public override bool IsTransient(DbException exception) => exception.IsTransient || IsTransientState(exception.SqlState);
 
