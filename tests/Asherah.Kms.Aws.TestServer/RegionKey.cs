@@ -18,6 +18,10 @@ public sealed class RegionKey : IDisposable
     private static readonly byte[] Magic = "TKMS"u8.ToArray();
     private readonly AesGcm _aes;
 
+    // One AesGcm instance is not safe for concurrent use (on Linux it is one OpenSSL cipher context: parallel requests
+    // corrupted each other's blobs and failed with CryptographicException), and the server answers requests in parallel.
+    private readonly Lock _lock = new();
+
     internal RegionKey(string region)
     {
         Region = region;
@@ -49,7 +53,11 @@ public sealed class RegionKey : IDisposable
         header.CopyTo(blob, 0);
         var nonce = blob.AsSpan(header.Length, 12);
         RandomNumberGenerator.Fill(nonce);
-        _aes.Encrypt(nonce, plaintext, blob.AsSpan(header.Length + 28), blob.AsSpan(header.Length + 12, 16), header);
+        lock (_lock)
+        {
+            _aes.Encrypt(nonce, plaintext, blob.AsSpan(header.Length + 28), blob.AsSpan(header.Length + 12, 16), header);
+        }
+
         return blob;
     }
 
@@ -77,7 +85,11 @@ public sealed class RegionKey : IDisposable
         var plaintext = new byte[blob.Length - header.Length - 28];
         try
         {
-            _aes.Decrypt(blob.Slice(header.Length, 12), blob[(header.Length + 28)..], blob.Slice(header.Length + 12, 16), plaintext, header);
+            lock (_lock)
+            {
+                _aes.Decrypt(blob.Slice(header.Length, 12), blob[(header.Length + 28)..], blob.Slice(header.Length + 12, 16), plaintext, header);
+            }
+
             return plaintext;
         }
         catch (AuthenticationTagMismatchException)
@@ -87,7 +99,13 @@ public sealed class RegionKey : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _aes.Dispose();
+        }
+    }
 
     private static byte[] Header(string arn)
     {

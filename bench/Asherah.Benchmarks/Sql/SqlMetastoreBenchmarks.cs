@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Asherah.Benchmarks.Latency;
 using Asherah.Metastore.Sql;
 using BenchmarkDotNet.Attributes;
 

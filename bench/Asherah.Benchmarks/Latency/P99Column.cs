@@ -3,7 +3,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
-namespace Asherah.Benchmarks.Sql;
+namespace Asherah.Benchmarks.Latency;
 
 /// <summary>
 /// The 99th percentile of the measurements, in microseconds (BenchmarkDotNet's built-in percentile columns stop at P95).
