@@ -72,11 +72,21 @@ public static class AwsKms
     /// <exception cref="OptionsValidationException">A value cannot be read, or the options are not usable.</exception>
     private static AwsKmsOptions Options(AsherahProviderContext context, Action<AwsKmsOptions>? configure)
     {
-        var options = context.Configuration is { } configuration ? ReadOptions(configuration) : new AwsKmsOptions();
+        const string Prefix = "The aws key management service: ";
+        AwsKmsOptions options;
+        try
+        {
+            options = context.Configuration is { } configuration ? ReadOptions(configuration) : new AwsKmsOptions();
+        }
+        catch (OptionsValidationException e)
+        {
+            throw new OptionsValidationException(Name, typeof(AwsKmsOptions), [.. e.Failures.Select(f => Prefix + f)]);
+        }
+
         configure?.Invoke(options);
         if (options.Validate() is { } problem)
         {
-            throw new OptionsValidationException(Name, typeof(AwsKmsOptions), [$"The aws key management service: {problem}"]);
+            throw new OptionsValidationException(Name, typeof(AwsKmsOptions), [Prefix + problem]);
         }
 
         return options;

@@ -60,7 +60,7 @@ public sealed class AwsUsageTests : IDisposable
     {
         var line = await UsageErrorAsync("encrypt", "--kms", "aws", "--region-map", map);
 
-        Assert.StartsWith("asherah: --region-map (environment ASHERAH_REGION_MAP): Entry ", line, StringComparison.Ordinal);
+        Assert.StartsWith("asherah: The aws key management service: --region-map (environment ASHERAH_REGION_MAP): Entry ", line, StringComparison.Ordinal);
         Assert.Contains("is not REGION=ARN", line, StringComparison.Ordinal);
     }
 
