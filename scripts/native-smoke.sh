@@ -3,7 +3,8 @@
 # temporary prefix with scripts/install-native.sh, then as a new user (empty HOME and data directory) encrypt and
 # decrypt, list keys, check a usage error, check that SQLite error codes survive trimming, run concurrent first
 # invocations (one master key, one SK, all decrypt), and round trip over the PostgreSQL and MySQL test servers when
-# ASHERAH_TEST_POSTGRES / ASHERAH_TEST_MYSQL name them.
+# ASHERAH_TEST_POSTGRES / ASHERAH_TEST_MYSQL name them, and over dynalite (the trimmed AWS SDK DynamoDB client, table
+# made with --create-table) when ASHERAH_TEST_DYNAMODB does.
 # Exits non-zero on any failure. scripts/test.sh runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,7 @@ asherah="$work/prefix/bin/asherah"
 # The test servers, if the caller has them (scripts/test.sh does), before the environment is cleared.
 smoke_postgres="${ASHERAH_TEST_POSTGRES:-}"
 smoke_mysql="${ASHERAH_TEST_MYSQL:-}"
+smoke_dynamodb="${ASHERAH_TEST_DYNAMODB:-}"
 
 # A new user: nothing from the caller's environment chooses keys or files.
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ASHERAH_' || true)
@@ -89,4 +91,33 @@ for server in "postgres:$smoke_postgres" "mysql:$smoke_mysql" "rdbms:$smoke_mysq
   servers="$servers, $name"
 done
 
-echo "native-smoke: ok ($(du -h "$work/prefix/lib/asherah/asherah" | cut -f1) native binary: encrypt, decrypt, keys list, usage error, SQLite constraint code, concurrent first runs$servers)" >&2
+# DynamoDB through the native binary: the canonical server's options, a table of this run's own created by the CLI,
+# dummy credentials (dynalite checks none) and no instance-metadata lookups.
+if [ -n "$smoke_dynamodb" ]; then
+  table="smoke-$$-$RANDOM"
+  dynamodb=(--metastore dynamodb --dynamodb-endpoint "$smoke_dynamodb" --dynamodb-region us-west-2 --dynamodb-table-name "$table")
+  export AWS_ACCESS_KEY_ID=smoke AWS_SECRET_ACCESS_KEY=smoke AWS_EC2_METADATA_DISABLED=true
+  ASHERAH_STATIC_MASTER_KEY=thisIsAStaticMasterKeyForTesting \
+    "$asherah" encrypt "${dynamodb[@]}" --partition s --create-table --in payload.bin >dynamodb.json 2>dynamodb.err \
+    || { cat dynamodb.err >&2; fail "encrypt over dynamodb failed"; }
+  ASHERAH_STATIC_MASTER_KEY=thisIsAStaticMasterKeyForTesting \
+    "$asherah" decrypt "${dynamodb[@]}" --partition s <dynamodb.json >dynamodb.bin 2>dynamodb.err \
+    || { cat dynamodb.err >&2; fail "decrypt over dynamodb failed"; }
+  cmp -s payload.bin dynamodb.bin || fail "the bytes decrypted over dynamodb differ from the payload"
+  "$asherah" keys list "${dynamodb[@]}" | grep -q '^_IK_s_asherah-cli_asherah-cli ' \
+    || fail "keys list over dynamodb does not show the intermediate key"
+  status=0
+  "$asherah" keys list "${dynamodb[@]/$table/$table-missing}" >/dev/null 2>dynamodb-missing.err || status=$?
+  [ "$status" -eq 1 ] && grep -q '^asherah: cannot list keys in the dynamodb metastore .*--create-table' dynamodb-missing.err \
+    || { cat dynamodb-missing.err >&2; fail "a missing dynamodb table did not fail with one line naming --create-table (exit $status)"; }
+  servers="$servers, dynamodb"
+else
+  echo "native-smoke: no dynamodb test server; skipping it" >&2
+fi
+
+# The aws KMS's settings are checked before anything is contacted: no region map is a usage error.
+status=0
+"$asherah" encrypt --kms aws </dev/null >/dev/null 2>aws.err || status=$?
+[ "$status" -eq 2 ] && grep -q '^asherah: .*--region-map' aws.err || { cat aws.err >&2; fail "--kms aws without a region map did not exit 2 naming --region-map (exit $status)"; }
+
+echo "native-smoke: ok ($(du -h "$work/prefix/lib/asherah/asherah" | cut -f1) native binary: encrypt, decrypt, keys list, usage error, SQLite constraint code, concurrent first runs, aws usage error$servers)" >&2

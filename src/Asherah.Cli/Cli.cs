@@ -56,7 +56,9 @@ internal static class Cli
         {
             foreach (var error in parseResult.Errors)
             {
-                await stderr.WriteLineAsync($"asherah: {error.Message}");
+                // One line per error: System.CommandLine lists the allowed values on tab-indented lines of their own.
+                var message = string.Join(' ', error.Message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                await stderr.WriteLineAsync($"asherah: {message}");
             }
 
             await stderr.WriteLineAsync("Run 'asherah --help' for usage.");

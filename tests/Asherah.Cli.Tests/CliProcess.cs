@@ -3,12 +3,13 @@ using System.Diagnostics;
 namespace Asherah.Cli.Tests;
 
 /// <summary>
-/// Runs the CLI as a separate process (<c>dotnet Asherah.Cli.dll</c>), with no <c>ASHERAH_*</c> variables but those
-/// given, so the test process and the CLI share nothing but what is on disk or in a database.
+/// Runs the CLI as a separate process (<c>dotnet cli/Asherah.Cli.dll</c>, the CLI's own build output that the project
+/// file copies beside the tests), with no <c>ASHERAH_*</c> variables but those given, so the test process and the CLI
+/// share nothing but what is on disk or in a database.
 /// </summary>
 public static class CliProcess
 {
-    private static string CliAssembly => Path.Combine(AppContext.BaseDirectory, "Asherah.Cli.dll");
+    private static string CliAssembly => Path.Combine(AppContext.BaseDirectory, "cli", "Asherah.Cli.dll");
 
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, byte[] stdin, params string[] args)
     {

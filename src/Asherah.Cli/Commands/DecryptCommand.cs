@@ -23,7 +23,11 @@ internal static class DecryptCommand
             var partitionId = PartitionOption.Get(parseResult, partition);
             var record = await input.ReadAsync(parseResult, console, cancellationToken);
             await using var host = AsherahHost.Open(settings);
-            using var session = host.GetFactory(console.Error).GetSessionBytes(partitionId);
+
+            // The factory first: it checks the KMS settings before anything is created.
+            var factory = host.GetFactory(console.Error);
+            await host.EnsureTableAsync(cancellationToken);
+            using var session = factory.GetSessionBytes(partitionId);
 
             // JSON allows surrounding whitespace; drop the newline `encrypt` and shells add.
             var payload = await session.DecryptAsync(TrimWhitespace(record).ToArray(), cancellationToken);

@@ -23,7 +23,11 @@ internal static class EncryptCommand
             var partitionId = PartitionOption.Get(parseResult, partition);
             var payload = await input.ReadAsync(parseResult, console, cancellationToken);
             await using var host = AsherahHost.Open(settings);
-            using var session = host.GetFactory(console.Error).GetSessionBytes(partitionId);
+
+            // The factory first: it checks the KMS settings before anything is created.
+            var factory = host.GetFactory(console.Error);
+            await host.EnsureTableAsync(cancellationToken);
+            using var session = factory.GetSessionBytes(partitionId);
             var record = await session.EncryptAsync(payload, cancellationToken);
             await console.Output.WriteAsync(record, cancellationToken);
             await console.Output.WriteAsync("\n"u8.ToArray(), cancellationToken);

@@ -22,6 +22,7 @@ internal static class KeysListCommand
         {
             var settings = environment.Resolve(parseResult, console);
             await using var host = AsherahHost.Open(settings);
+            await host.EnsureTableAsync(cancellationToken);
             var records = new List<StoredKeyRecord>();
             await foreach (var record in host.Catalog.ListAsync(cancellationToken))
             {

@@ -1,3 +1,5 @@
+using Asherah.Kms.Aws;
+using Asherah.Metastore.DynamoDb;
 using Asherah.Metastore.Sql;
 
 namespace Asherah.Cli.Configuration;
@@ -29,11 +31,12 @@ internal sealed class AsherahHost : IAsyncDisposable
         ?? throw new CliException($"the metastore '{Settings.Options.Metastore}' cannot list its keys.");
 
     /// <summary>
-    /// The providers the CLI can name: the core's <c>memory</c> and <c>static</c>, <c>sqlite</c>, and the server metastores
-    /// <c>postgres</c>, <c>mysql</c> and <c>rdbms</c>, which create their table first only when <paramref name="createTable"/>.
+    /// The providers the CLI can name: the core's <c>memory</c> and <c>static</c>, <c>sqlite</c>, the server metastores
+    /// <c>postgres</c>, <c>mysql</c> and <c>rdbms</c>, which create their table first only when <paramref name="createTable"/>,
+    /// <c>dynamodb</c> (its table is created by <see cref="EnsureTableAsync"/>) and the <c>aws</c> KMS.
     /// </summary>
     public static AsherahProviders Providers(bool createTable = false) =>
-        new AsherahProviders().AddSqliteMetastore().AddServerMetastores(createTable);
+        new AsherahProviders().AddSqliteMetastore().AddServerMetastores(createTable).AddDynamoDbMetastore().AddAwsKms();
 
     /// <summary>
     /// Creates the configured metastore; for SQLite, first the file's directory (owner-only), and the table on first use;
@@ -66,6 +69,10 @@ internal sealed class AsherahHost : IAsyncDisposable
         {
             var name = options.Metastore!.ToLowerInvariant();
             explained = new ServerMetastore(metastore, name, ServerMetastores.Describe(name, options.ConnectionString!));
+        }
+        else if (metastore is DynamoDbMetastore dynamoDb && settings.DynamoDb is { } dynamoDbOptions)
+        {
+            explained = new DynamoDbTable(dynamoDb, dynamoDbOptions);
         }
 
         return new AsherahHost(settings, metastore, explained);
@@ -107,6 +114,14 @@ internal sealed class AsherahHost : IAsyncDisposable
 
         return _factory;
     }
+
+    /// <summary>
+    /// With <see cref="CliSettings.CreateTable"/> and the <c>dynamodb</c> metastore, creates its table when missing and
+    /// waits until it is active; otherwise nothing (the SQL metastores create theirs on first use).
+    /// </summary>
+    /// <exception cref="MetastoreException">DynamoDB refused or could not be reached; the message says where and why.</exception>
+    public Task EnsureTableAsync(CancellationToken cancellationToken) =>
+        Settings.CreateTable && Metastore is DynamoDbTable table ? table.EnsureTableAsync(cancellationToken) : Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

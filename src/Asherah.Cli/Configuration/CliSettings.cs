@@ -8,7 +8,13 @@ namespace Asherah.Cli.Configuration;
 /// <param name="DataDirectory">Where the embedded defaults are created.</param>
 /// <param name="SqlitePath">The SQLite metastore file as a full path; <see langword="null"/> for another metastore.</param>
 /// <param name="CreateTable">Whether a server metastore creates its table before first use (<c>--create-table</c>).</param>
-internal sealed record CliSettings(AsherahOptions Options, string DataDirectory, string? SqlitePath, bool CreateTable = false)
+/// <param name="DynamoDb">The DynamoDB settings (table, region, endpoint, suffix) when the metastore is <c>dynamodb</c>.</param>
+internal sealed record CliSettings(
+    AsherahOptions Options,
+    string DataDirectory,
+    string? SqlitePath,
+    bool CreateTable = false,
+    Metastore.DynamoDb.DynamoDbMetastoreOptions? DynamoDb = null)
 {
     /// <summary>
     /// The development key file the CLI creates on first use and announces as not for production: the static KMS's

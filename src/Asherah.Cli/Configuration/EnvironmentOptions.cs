@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
+using Asherah.Metastore.DynamoDb;
 using Asherah.Metastore.Sql;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -24,7 +25,11 @@ namespace Asherah.Cli.Configuration;
 /// </code>
 /// The server metastores (<c>postgres</c>, <c>mysql</c>, <c>rdbms</c>) have no default connection string, and use an
 /// existing table unless <c>--create-table</c> is given: the CLI is an operator tool, and on a shared database the
-/// schema usually belongs to a DBA (the user may not even be allowed to create tables).
+/// schema usually belongs to a DBA (the user may not even be allowed to create tables). <c>dynamodb</c> is configured with
+/// the canonical Go server's options (<c>--dynamodb-endpoint</c>, <c>--dynamodb-region</c>, <c>--dynamodb-table-name</c>,
+/// <c>--enable-region-suffix</c>) and creates its table only with <c>--create-table</c> too; <c>--kms aws</c> takes
+/// <c>--region-map REGION=ARN,...</c> and <c>--preferred-region</c>. AWS credentials and endpoint overrides
+/// (<c>AWS_ENDPOINT_URL_KMS</c>) come from the AWS SDK's standard chain.
 /// </remarks>
 internal sealed partial class EnvironmentOptions
 {
@@ -39,10 +44,16 @@ internal sealed partial class EnvironmentOptions
     internal const string KmsKey = "Asherah:Kms";
     private const string StaticMasterKeyKey = "Asherah:StaticMasterKey";
     private const string MasterKeyFileKey = "Asherah:StaticMasterKeyFile";
+    private const string RegionMapKey = "Asherah:RegionMap";
+    private const string PreferredRegionKey = "Asherah:PreferredRegion";
+    private const string DynamoDbEndpointKey = "Asherah:DynamoDbEndpoint";
+    private const string DynamoDbRegionKey = "Asherah:DynamoDbRegion";
+    private const string DynamoDbTableNameKey = "Asherah:DynamoDbTableName";
+    private const string EnableRegionSuffixKey = "Asherah:EnableRegionSuffix";
 
     /// <summary>
-    /// The text settings the CLI reads, and the option that sets each (none for the KMS name, which comes only from the
-    /// environment); checked for blank values and used to name settings by their options in messages.
+    /// The text settings the CLI reads, and the option that sets each; checked for blank values and used to name
+    /// settings by their options in messages.
     /// </summary>
     private static readonly (string Key, string Option)[] Settings =
     [
@@ -52,7 +63,13 @@ internal sealed partial class EnvironmentOptions
         (ConnectionStringKey, "--conn"),
         (StaticMasterKeyKey, "--static-master-key"),
         (MasterKeyFileKey, "--master-key-file"),
-        (KmsKey, string.Empty),
+        (KmsKey, "--kms"),
+        (RegionMapKey, "--region-map"),
+        (PreferredRegionKey, "--preferred-region"),
+        (DynamoDbEndpointKey, "--dynamodb-endpoint"),
+        (DynamoDbRegionKey, "--dynamodb-region"),
+        (DynamoDbTableNameKey, "--dynamodb-table-name"),
+        (EnableRegionSuffixKey, "--enable-region-suffix"),
     ];
 
     private readonly Option<string?> _product = new("--product")
@@ -68,7 +85,7 @@ internal sealed partial class EnvironmentOptions
     private readonly Option<string?> _metastore = new("--metastore")
     {
         Description = $"Metastore: {string.Join(" or ", AsherahHost.Providers().MetastoreNames)} (env {Variables(MetastoreKey)}; default sqlite). " +
-            "postgres, mysql and rdbms (the canonical server's name for MySQL) need --conn.",
+            "postgres, mysql and rdbms (the canonical server's name for MySQL) need --conn; dynamodb takes the --dynamodb-* options.",
     };
 
     private readonly Option<string?> _connection = new("--conn", "--connection-string")
@@ -85,8 +102,45 @@ internal sealed partial class EnvironmentOptions
 
     private readonly Option<bool> _createTable = new("--create-table")
     {
-        Description = "For postgres, mysql and rdbms: create the encryption_key table if it does not exist (CREATE TABLE IF NOT EXISTS) before first use. " +
-            "Off by default: the table must exist (a DBA usually owns the schema, and the user may lack the privilege). sqlite always creates its table.",
+        Description = "For postgres, mysql and rdbms: create the encryption_key table if it does not exist (CREATE TABLE IF NOT EXISTS) before first use; " +
+            "for dynamodb: create the table (hash key Id, range key Created, on-demand) if it does not exist and wait until it is active. " +
+            "Off by default: the table must exist (a DBA or infrastructure code usually owns it, and the user may lack the privilege). sqlite always creates its table.",
+    };
+
+    private readonly Option<string?> _dynamoDbEndpoint = new("--dynamodb-endpoint")
+    {
+        Description = $"For dynamodb: the endpoint URL, for DynamoDB Local, dynalite or a VPC endpoint (env {Variables(DynamoDbEndpointKey)}; default the region's endpoint).",
+    };
+
+    private readonly Option<string?> _dynamoDbRegion = new("--dynamodb-region")
+    {
+        Description = $"For dynamodb: the AWS region (env {Variables(DynamoDbRegionKey)}; default the AWS SDK's: AWS_REGION, the profile).",
+    };
+
+    private readonly Option<string?> _dynamoDbTableName = new("--dynamodb-table-name")
+    {
+        Description = $"For dynamodb: the table (env {Variables(DynamoDbTableNameKey)}; default {DynamoDbMetastoreOptions.DefaultTableName}).",
+    };
+
+    private readonly Option<bool> _enableRegionSuffix = new("--enable-region-suffix")
+    {
+        Description = $"For dynamodb: end system and intermediate key ids in _REGION, as global tables need (env {Variables(EnableRegionSuffixKey)}).",
+    };
+
+    private readonly Option<string?> _kms = new("--kms")
+    {
+        Description = $"Key management service: {string.Join(" or ", AsherahHost.Providers().KeyManagementServiceNames)} (env {Variables(KmsKey)}; default static). " +
+            "aws needs --region-map; credentials and endpoints come from the AWS SDK's chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_KMS, ...).",
+    };
+
+    private readonly Option<string?> _regionMap = new("--region-map")
+    {
+        Description = $"For --kms aws: REGION=KEY-ARN pairs, comma-separated, preferred first (env {Variables(RegionMapKey)}).",
+    };
+
+    private readonly Option<string?> _preferredRegion = new("--preferred-region")
+    {
+        Description = $"For --kms aws: the region of --region-map to use first (env {Variables(PreferredRegionKey)}; default the first listed).",
     };
 
     private readonly Option<string?> _masterKeyFile = new("--master-key-file")
@@ -107,6 +161,7 @@ internal sealed partial class EnvironmentOptions
     public EnvironmentOptions()
     {
         _metastore.AcceptOnlyFromAmong([.. AsherahHost.Providers().MetastoreNames]);
+        _kms.AcceptOnlyFromAmong([.. AsherahHost.Providers().KeyManagementServiceNames]);
     }
 
     public void AddTo(Command command)
@@ -117,6 +172,13 @@ internal sealed partial class EnvironmentOptions
         command.Add(_connection);
         command.Add(_sqlitePath);
         command.Add(_createTable);
+        command.Add(_dynamoDbEndpoint);
+        command.Add(_dynamoDbRegion);
+        command.Add(_dynamoDbTableName);
+        command.Add(_enableRegionSuffix);
+        command.Add(_kms);
+        command.Add(_regionMap);
+        command.Add(_preferredRegion);
         command.Add(_masterKeyFile);
         command.Add(_staticMasterKey);
         command.Add(_dataDir);
@@ -170,6 +232,15 @@ internal sealed partial class EnvironmentOptions
             [ConnectionStringKey] = connection ?? sqlitePathOption,
             [StaticMasterKeyKey] = CommandLineValue(parseResult, _staticMasterKey),
             [MasterKeyFileKey] = CommandLineValue(parseResult, _masterKeyFile),
+            [KmsKey] = CommandLineValue(parseResult, _kms),
+            [RegionMapKey] = CommandLineValue(parseResult, _regionMap),
+            [PreferredRegionKey] = CommandLineValue(parseResult, _preferredRegion),
+            [DynamoDbEndpointKey] = CommandLineValue(parseResult, _dynamoDbEndpoint),
+            [DynamoDbRegionKey] = CommandLineValue(parseResult, _dynamoDbRegion),
+            [DynamoDbTableNameKey] = CommandLineValue(parseResult, _dynamoDbTableName),
+            [EnableRegionSuffixKey] = parseResult.GetResult(_enableRegionSuffix) is { Implicit: false }
+                ? (parseResult.GetValue(_enableRegionSuffix) ? "true" : "false")
+                : null,
         };
 
         IConfigurationRoot configuration;
@@ -203,7 +274,12 @@ internal sealed partial class EnvironmentOptions
         }
 
         string? sqlitePath = null;
-        if (string.Equals(options.Metastore, SqliteMetastores.Name, StringComparison.OrdinalIgnoreCase))
+        DynamoDbMetastoreOptions? dynamoDb = null;
+        if (string.Equals(options.Metastore, DynamoDbMetastores.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            dynamoDb = CheckDynamoDb(configuration, sqlitePathOption is not null, connection is not null);
+        }
+        else if (string.Equals(options.Metastore, SqliteMetastores.Name, StringComparison.OrdinalIgnoreCase))
         {
             (options.ConnectionString, sqlitePath) = NormalizeSqlite(options.ConnectionString ?? Path.Combine(dataDir, "metastore.db"));
         }
@@ -218,7 +294,7 @@ internal sealed partial class EnvironmentOptions
             console.Error.WriteLine(CommandLineKeyWarning);
         }
 
-        return new CliSettings(options, dataDir, sqlitePath, parseResult.GetValue(_createTable));
+        return new CliSettings(options, dataDir, sqlitePath, parseResult.GetValue(_createTable), dynamoDb);
     }
 
     /// <summary>
@@ -299,6 +375,28 @@ internal sealed partial class EnvironmentOptions
         {
             // The driver's message names the keyword it rejected; the connection string is not echoed.
             throw new UsageException($"--conn (environment ASHERAH_CONNECTION_STRING) is not a valid {name} connection string: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the <c>dynamodb</c> settings as its provider will (<see cref="DynamoDbMetastoreOptions.FromConfiguration"/>),
+    /// so that a bad one is a usage error before anything connects, for every command (<c>keys list</c> builds no factory).
+    /// </summary>
+    /// <exception cref="UsageException">A value is malformed, or a SQL connection option is given.</exception>
+    private static DynamoDbMetastoreOptions CheckDynamoDb(IConfiguration configuration, bool sqlitePathGiven, bool connectionGiven)
+    {
+        if (sqlitePathGiven || connectionGiven)
+        {
+            throw new UsageException($"{(sqlitePathGiven ? "--sqlite-path" : "--conn")} is not a dynamodb setting; use --dynamodb-endpoint, --dynamodb-region and --dynamodb-table-name.");
+        }
+
+        try
+        {
+            return DynamoDbMetastoreOptions.FromConfiguration(configuration.GetSection(AsherahOptions.SectionName));
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException(Translate(e.Message), e);
         }
     }
 

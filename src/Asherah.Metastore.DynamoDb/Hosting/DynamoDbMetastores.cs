@@ -18,6 +18,7 @@ namespace Asherah.Metastore.DynamoDb;
 /// ASHERAH_DYNAMODB_ENDPOINT               Asherah:DynamoDbEndpoint     default: the region's endpoint
 /// ASHERAH_ENABLE_REGION_SUFFIX            Asherah:EnableRegionSuffix   true: key ids end in _{client region}
 /// </code>
+/// Malformed settings are reported at start (<c>ValidateOnStart</c>, <see cref="SessionFactoryBuilder.FromOptions"/>).
 /// The table is not created (production tables come from infrastructure code); call
 /// <see cref="DynamoDbMetastore.EnsureTableAsync"/> where that is wanted. A client the provider creates is disposed with
 /// the metastore; a client from the container is left to the container.
@@ -34,10 +35,30 @@ public static class DynamoDbMetastores
     public static AsherahProviders AddDynamoDbMetastore(this AsherahProviders providers)
     {
         ArgumentNullException.ThrowIfNull(providers);
-        return providers.AddMetastore(Name, static context => Create(
-            DynamoDbMetastoreOptions.FromConfiguration(context.Configuration),
-            context.Services.GetService(typeof(IAmazonDynamoDB)) as IAmazonDynamoDB,
-            context.Services.GetService(typeof(ILogger<DynamoDbMetastore>)) as ILogger<DynamoDbMetastore>));
+        return providers.AddMetastore(
+            Name,
+            static context => Create(
+                DynamoDbMetastoreOptions.FromConfiguration(context.Configuration),
+                context.Services.GetService(typeof(IAmazonDynamoDB)) as IAmazonDynamoDB,
+                context.Services.GetService(typeof(ILogger<DynamoDbMetastore>)) as ILogger<DynamoDbMetastore>),
+            static context => Validate(context));
+    }
+
+    /// <summary>
+    /// What is wrong with the configured settings (a table name DynamoDB refuses, an endpoint that is not an http(s) URL,
+    /// a region suffix flag that is not true or false), or <see langword="null"/>; checked at start, creating nothing.
+    /// </summary>
+    private static string? Validate(AsherahProviderContext context)
+    {
+        try
+        {
+            _ = DynamoDbMetastoreOptions.FromConfiguration(context.Configuration);
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return $"The dynamodb metastore: {e.Message}";
+        }
     }
 
     /// <summary>

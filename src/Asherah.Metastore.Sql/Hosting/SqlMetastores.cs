@@ -67,7 +67,7 @@ public static class SqlMetastores
                 var dataSource = CreateDataSource(name, context.Options.ConnectionString, createDataSource);
                 return Create(dialect, dataSource, ensureSchema, ownsDataSource: true, logger);
             },
-            o => Validate(name, o.ConnectionString, createDataSource));
+            context => Validate(name, context.Options.ConnectionString, createDataSource));
     }
 
     /// <summary>The metastore hosting hands out: <see cref="SqlMetastore"/> with the schema and ownership policy.</summary>

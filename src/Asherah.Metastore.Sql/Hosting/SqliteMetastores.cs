@@ -28,7 +28,7 @@ public static class SqliteMetastores
         return providers.AddMetastore(
             Name,
             context => Create(context.Options.ConnectionString!, context.Services.GetService(typeof(ILogger<SqlMetastore>)) as ILogger<SqlMetastore>),
-            options => Validate(options.ConnectionString, ConfigurationKey));
+            context => Validate(context.Options.ConnectionString, ConfigurationKey));
     }
 
     /// <summary>

@@ -146,8 +146,8 @@ public static class AsherahServiceCollectionExtensions
             var state = new Registrations();
             services.AddSingleton(state);
             services.AddOptions<AsherahOptions>().ValidateOnStart();
-            services.AddSingleton<IValidateOptions<AsherahOptions>>(
-                new AsherahOptionsValidator(state.Providers, () => state.MetastoreInCode, () => state.KmsInCode));
+            services.AddSingleton<IValidateOptions<AsherahOptions>>(sp =>
+                new AsherahOptionsValidator(state.Providers, () => state.MetastoreInCode, () => state.KmsInCode, sp));
             services.TryAddSingleton(sp => state.Providers.CreateMetastore(
                 new AsherahProviderContext(sp.GetRequiredService<IOptions<AsherahOptions>>().Value, sp)));
             services.TryAddSingleton(sp => CreateFactory(sp, state));

@@ -13,7 +13,8 @@ internal static class AsherahComposition
     public static SessionFactoryBuilder FromOptions(AsherahOptions options, AsherahProviders providers)
     {
         ArgumentNullException.ThrowIfNull(options);
-        AsherahOptionsValidator.ThrowIfInvalid(options, providers, metastoreInCode: false, kmsInCode: false, requireNames: false);
+        AsherahOptionsValidator.ThrowIfInvalid(
+            new AsherahProviderContext(options, AsherahProviders.NoServices.Instance), providers, metastoreInCode: false, kmsInCode: false, requireNames: false);
         return Configure(options, providers, AsherahProviders.NoServices.Instance);
     }
 

@@ -9,22 +9,25 @@ namespace Asherah.Hosting;
 /// <param name="providers">The names that can be chosen.</param>
 /// <param name="metastoreInCode">Whether a metastore was given in code, which makes the name optional and unused.</param>
 /// <param name="kmsInCode">Whether a key management service was given in code.</param>
-internal sealed class AsherahOptionsValidator(AsherahProviders providers, Func<bool> metastoreInCode, Func<bool> kmsInCode)
+/// <param name="services">The application's services, handed to the providers' validation callbacks.</param>
+internal sealed class AsherahOptionsValidator(AsherahProviders providers, Func<bool> metastoreInCode, Func<bool> kmsInCode, IServiceProvider services)
     : IValidateOptions<AsherahOptions>
 {
     public ValidateOptionsResult Validate(string? name, AsherahOptions options)
     {
-        var failures = Failures(options, providers, metastoreInCode(), kmsInCode(), requireNames: true);
+        var failures = Failures(new AsherahProviderContext(options, services), providers, metastoreInCode(), kmsInCode(), requireNames: true);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     /// <summary>
-    /// Every problem with <paramref name="options"/>. With <paramref name="requireNames"/> false a missing metastore or
+    /// Every problem with the options of <paramref name="context"/>, the providers' own checks included (they see the
+    /// configuration and services too). With <paramref name="requireNames"/> false a missing metastore or
     /// KMS name is not one: the plain path leaves that to <see cref="SessionFactoryBuilder.Build"/>, since the caller may
     /// still give the part in code.
     /// </summary>
-    public static List<string> Failures(AsherahOptions options, AsherahProviders providers, bool metastoreInCode, bool kmsInCode, bool requireNames)
+    public static List<string> Failures(AsherahProviderContext context, AsherahProviders providers, bool metastoreInCode, bool kmsInCode, bool requireNames)
     {
+        var options = context.Options;
         var failures = new List<string>(options.BindingErrors);
         if (string.IsNullOrWhiteSpace(options.ProductId))
         {
@@ -49,7 +52,7 @@ internal sealed class AsherahOptionsValidator(AsherahProviders providers, Func<b
             {
                 failures.Add(UnknownMetastore(options.Metastore, providers));
             }
-            else if (providers.ValidateMetastore(options.Metastore, options) is { } failure)
+            else if (providers.ValidateMetastore(options.Metastore, context) is { } failure)
             {
                 failures.Add(failure);
             }
@@ -68,7 +71,7 @@ internal sealed class AsherahOptionsValidator(AsherahProviders providers, Func<b
             {
                 failures.Add(UnknownKms(options.Kms, providers));
             }
-            else if (providers.ValidateKeyManagementService(options.Kms, options) is { } failure)
+            else if (providers.ValidateKeyManagementService(options.Kms, context) is { } failure)
             {
                 failures.Add(failure);
             }
@@ -87,9 +90,9 @@ internal sealed class AsherahOptionsValidator(AsherahProviders providers, Func<b
 
     /// <summary>Throws when <see cref="Failures"/> finds any.</summary>
     /// <exception cref="OptionsValidationException">The options are not valid.</exception>
-    public static void ThrowIfInvalid(AsherahOptions options, AsherahProviders providers, bool metastoreInCode, bool kmsInCode, bool requireNames)
+    public static void ThrowIfInvalid(AsherahProviderContext context, AsherahProviders providers, bool metastoreInCode, bool kmsInCode, bool requireNames)
     {
-        var failures = Failures(options, providers, metastoreInCode, kmsInCode, requireNames);
+        var failures = Failures(context, providers, metastoreInCode, kmsInCode, requireNames);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(AsherahOptions), failures);

@@ -35,7 +35,7 @@ public sealed class AsherahProviders
     public AsherahProviders()
     {
         _metastores[Memory] = new(static _ => new InMemoryMetastore(), null);
-        _kms[Static] = new(StaticMasterKeys.Create, StaticMasterKeys.Validate);
+        _kms[Static] = new(StaticMasterKeys.Create, static context => StaticMasterKeys.Validate(context.Options));
     }
 
     /// <summary>The metastore names that can be chosen, sorted.</summary>
@@ -48,10 +48,13 @@ public sealed class AsherahProviders
     /// <param name="name">The name (case-insensitive), such as <c>sqlite</c>.</param>
     /// <param name="create">Makes the metastore from the options (<see cref="AsherahOptions.ConnectionString"/>) and services.</param>
     /// <param name="validate">
-    /// Checks the options when this metastore is chosen, at start: returns a message saying what to fix, or
-    /// <see langword="null"/> when they are fine. Optional.
+    /// Checks the settings when this metastore is chosen, at start (<c>ValidateOnStart</c> under dependency injection,
+    /// <see cref="SessionFactoryBuilder.FromOptions"/> on the plain path), before anything is created: returns a message
+    /// saying what to fix, or <see langword="null"/> when they are fine. It is given the same context as
+    /// <paramref name="create"/>, so it can read the adapter's own keys from <see cref="AsherahProviderContext.Configuration"/>;
+    /// it must not create the part or do I/O. Optional.
     /// </param>
-    public AsherahProviders AddMetastore(string name, Func<AsherahProviderContext, IMetastore> create, Func<AsherahOptions, string?>? validate = null)
+    public AsherahProviders AddMetastore(string name, Func<AsherahProviderContext, IMetastore> create, Func<AsherahProviderContext, string?>? validate = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(create);
@@ -69,7 +72,7 @@ public sealed class AsherahProviders
     public AsherahProviders AddKeyManagementService(
         string name,
         Func<AsherahProviderContext, KeyMaterialAllocator, IKeyManagementService> create,
-        Func<AsherahOptions, string?>? validate = null)
+        Func<AsherahProviderContext, string?>? validate = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(create);
@@ -89,11 +92,11 @@ public sealed class AsherahProviders
 
     internal bool HasKeyManagementService(string name) => _kms.ContainsKey(name);
 
-    internal string? ValidateMetastore(string name, AsherahOptions options) =>
-        _metastores.TryGetValue(name, out var entry) ? entry.Validate?.Invoke(options) : null;
+    internal string? ValidateMetastore(string name, AsherahProviderContext context) =>
+        _metastores.TryGetValue(name, out var entry) ? entry.Validate?.Invoke(context) : null;
 
-    internal string? ValidateKeyManagementService(string name, AsherahOptions options) =>
-        _kms.TryGetValue(name, out var entry) ? entry.Validate?.Invoke(options) : null;
+    internal string? ValidateKeyManagementService(string name, AsherahProviderContext context) =>
+        _kms.TryGetValue(name, out var entry) ? entry.Validate?.Invoke(context) : null;
 
     internal IMetastore CreateMetastore(AsherahProviderContext context)
     {
@@ -123,9 +126,9 @@ public sealed class AsherahProviders
         return entry.Create(context, engine, allocator) ?? throw new InvalidOperationException($"The key management service provider '{name}' returned null.");
     }
 
-    private sealed record MetastoreEntry(Func<AsherahProviderContext, IMetastore> Create, Func<AsherahOptions, string?>? Validate);
+    private sealed record MetastoreEntry(Func<AsherahProviderContext, IMetastore> Create, Func<AsherahProviderContext, string?>? Validate);
 
-    private sealed record KmsEntry(Func<AsherahProviderContext, AesGcmEngine, KeyMaterialAllocator, IKeyManagementService> Create, Func<AsherahOptions, string?>? Validate);
+    private sealed record KmsEntry(Func<AsherahProviderContext, AesGcmEngine, KeyMaterialAllocator, IKeyManagementService> Create, Func<AsherahProviderContext, string?>? Validate);
 
     /// <summary>The services of the plain path: none.</summary>
     internal sealed class NoServices : IServiceProvider

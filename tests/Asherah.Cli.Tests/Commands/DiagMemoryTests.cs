@@ -11,7 +11,7 @@ public class DiagMemoryTests
 {
     private const long EightMiB = 8L * 1024 * 1024;
 
-    private static string CliAssembly => Path.Combine(AppContext.BaseDirectory, "Asherah.Cli.dll");
+    private static string CliAssembly => Path.Combine(AppContext.BaseDirectory, "cli", "Asherah.Cli.dll");
 
     [Fact]
     public void HundredThousandKeys_FitInEightMebibytesOfLockedMemory()

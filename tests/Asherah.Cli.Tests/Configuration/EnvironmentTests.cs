@@ -168,8 +168,8 @@ public sealed class EnvironmentTests : IDisposable
     }
 
     [Theory]
-    [InlineData("ASHERAH_METASTORE_MODE", "dynamodb", "memory or mysql or postgres or rdbms or sqlite")]
-    [InlineData("ASHERAH_KMS_MODE", "aws", "use static")]
+    [InlineData("ASHERAH_METASTORE_MODE", "cassandra", "dynamodb or memory or mysql or postgres or rdbms or sqlite")]
+    [InlineData("ASHERAH_KMS_MODE", "vault", "use aws or static")]
     [InlineData("ASHERAH_EXPIRE_AFTER", "soon", "ASHERAH_EXPIRE_AFTER")]
     public async Task UnusableCanonicalValue_IsAUsageErrorSayingWhatToUse(string variable, string value, string expected)
     {

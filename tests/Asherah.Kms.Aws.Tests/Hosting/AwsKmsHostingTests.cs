@@ -93,13 +93,56 @@ public sealed class AwsKmsHostingTests
     }
 
     [Fact]
-    public void AwsChosenWithoutRegions_FailsWhenTheFactoryIsBuilt_NamingTheSetting()
+    public void AwsChosenWithoutRegions_FailsInFromOptions_BeforeAnythingIsBuilt_NamingTheSetting()
     {
         var options = new AsherahOptions { ProductId = "p", ServiceId = "s", Metastore = "memory", Kms = "aws" };
 
-        var e = Assert.Throws<OptionsValidationException>(() => SessionFactoryBuilder.FromOptions(options, new AsherahProviders().AddAwsKms()).Build());
+        var e = Assert.Throws<OptionsValidationException>(() => SessionFactoryBuilder.FromOptions(options, new AsherahProviders().AddAwsKms()));
 
         Assert.Contains("ASHERAH_REGION_MAP", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null, "No AWS KMS region is configured")]
+    [InlineData("us-west-2", null, "Asherah:RegionMap (environment ASHERAH_REGION_MAP): Entry 1")]
+    [InlineData("us-west-2=arn:w", "eu-west-1", "'eu-west-1' (Asherah:PreferredRegion, environment ASHERAH_PREFERRED_REGION) is not one of the configured regions")]
+    public void BadAwsSettings_FailValidateOnStart_WithoutTheFactoryBeingResolved(string? regionMap, string? preferred, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Asherah:ProductId"] = "product",
+            ["Asherah:ServiceId"] = "service",
+            ["Asherah:Metastore"] = "memory",
+            ["Asherah:Kms"] = "aws",
+            ["Asherah:RegionMap"] = regionMap,
+            ["Asherah:PreferredRegion"] = preferred,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddAsherah(configuration).AddAwsKms();
+        using var provider = services.BuildServiceProvider();
+
+        // What a host runs at start for ValidateOnStart.
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        var failure = Assert.Single(e.Failures);
+        Assert.StartsWith("The aws key management service: ", failure, StringComparison.Ordinal);
+        Assert.Contains(expected, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UseAwsKms_RegionsGivenInCode_PassValidateOnStart()
+    {
+        var services = new ServiceCollection();
+        services.AddAsherah(o =>
+            {
+                o.ProductId = "product";
+                o.ServiceId = "service";
+            })
+            .UseInMemoryMetastore()
+            .UseAwsKms(o => o.AddRegion(West, "arn:aws:kms:us-west-2:111122223333:key/k"));
+        using var provider = services.BuildServiceProvider();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
     }
 
     [Theory]

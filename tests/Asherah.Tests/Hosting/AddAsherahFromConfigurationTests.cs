@@ -141,6 +141,51 @@ public class AddAsherahFromConfigurationTests
     }
 
     [Fact]
+    public void AProvidersValidation_SeesTheConfigurationAndServices_AndFailsValidateOnStart_BeforeCreating()
+    {
+        AsherahProviderContext? seen = null;
+        bool created = false;
+        var services = new ServiceCollection();
+        services.AddSingleton(TimeProvider.System);
+        services.AddAsherah(Configuration(Minimal(("Asherah:Metastore", "custom"), ("Asherah:Extra", "unusable"))))
+            .ConfigureProviders(p => p.AddMetastore(
+                "custom",
+                _ =>
+                {
+                    created = true;
+                    return new InMemoryMetastore();
+                },
+                context =>
+                {
+                    seen = context;
+                    return context.Configuration?["Extra"] == "unusable" ? "Asherah:Extra is unusable." : null;
+                }));
+        using var provider = services.BuildServiceProvider();
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(["Asherah:Extra is unusable."], e.Failures);
+        Assert.NotNull(seen);
+        Assert.Equal("unusable", seen.Configuration?["Extra"]);
+        Assert.NotNull(seen.Services.GetService(typeof(TimeProvider)));
+        Assert.False(created);
+    }
+
+    [Fact]
+    public void AProvidersValidation_OnThePlainPath_SeesTheConfiguration_AndFailsFromOptions()
+    {
+        var options = AsherahOptions.FromConfiguration(Configuration(Minimal(("Asherah:Metastore", "custom"), ("Asherah:Extra", "unusable"))));
+        var providers = new AsherahProviders().AddMetastore(
+            "custom",
+            _ => new InMemoryMetastore(),
+            context => context.Configuration?["Extra"] == "unusable" ? "Asherah:Extra is unusable." : null);
+
+        var e = Assert.Throws<OptionsValidationException>(() => SessionFactoryBuilder.FromOptions(options, providers));
+
+        Assert.Equal(["Asherah:Extra is unusable."], e.Failures);
+    }
+
+    [Fact]
     public void AKmsProvider_GetsTheFactorysAllocator_AndTheFactoryDisposesWhatItMade()
     {
         KeyMaterialAllocator? given = null;
