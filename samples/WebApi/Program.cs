@@ -1,0 +1,50 @@
+// An ASP.NET Core minimal API over Asherah: `dotnet run --project samples/WebApi` (Development: a SQLite metastore and a
+// static master key under ./data). scripts/sample-smoke.sh starts it on a free loopback port and calls it over HTTP.
+//
+//   POST /users/{userId}/notes            {"text": "..."}  -> 201 {"id": "<guid>"}   encrypted in partition {userId}
+//   GET  /users/{userId}/notes/{noteId}                    -> 200 {"id", "text"}     decrypted in partition {userId}
+//   GET  /healthz                                          -> 200 Healthy
+using Asherah.Samples.WebApi.Notes;
+using Asherah.Samples.WebApi.Problems;
+using Asherah.Samples.WebApi.Telemetry;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Everything the app writes (its notes database, Asherah's key database, the development master key) lives in one
+// directory: configuration key DataDirectory (environment DataDirectory), by default ./data beside the content root.
+var dataDirectory = Path.GetFullPath(builder.Configuration["DataDirectory"] ?? Path.Combine(builder.Environment.ContentRootPath, "data"));
+Directory.CreateDirectory(dataDirectory);
+
+// Asherah: options from the "Asherah" section of appsettings*.json, then the ASHERAH_* variables (canonical server names
+// such as ASHERAH_SERVICE_NAME, ASHERAH_KMS_MODE, ASHERAH_REGION_MAP), which win. A SessionFactory singleton is
+// registered; the options are validated when the host starts, so a bad configuration stops the app before it listens.
+builder.Configuration.AddAsherahEnvironmentVariables();
+builder.Services.AddAsherah(builder.Configuration, options =>
+    {
+        // The key database defaults to the data directory; Asherah:ConnectionString or ASHERAH_CONNECTION_STRING win.
+        options.ConnectionString ??= Path.Combine(dataDirectory, "keys.db");
+    })
+    .AddSqliteMetastore()   // "Metastore": "sqlite" (package Asherah.Metastore.Sql)
+    .AddAwsKms();           // "Kms": "aws" in production (package Asherah.Kms.Aws); Development uses "static"
+
+builder.Services.AddSingleton(new NoteStore(Path.Combine(dataDirectory, "notes.db")));
+
+// Errors are RFC 9457 problem responses; AsherahProblemHandler turns Asherah's exceptions into clear ones (never a
+// stack trace, never key material).
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<AsherahProblemHandler>();
+
+builder.Services.AddHealthChecks();
+builder.AddSampleTelemetry();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+await app.Services.GetRequiredService<NoteStore>().EnsureCreatedAsync(app.Lifetime.ApplicationStopping);
+
+app.MapHealthChecks("/healthz");
+app.MapNotes();
+
+await app.RunAsync();
