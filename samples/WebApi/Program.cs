@@ -7,6 +7,7 @@
 using Asherah.Samples.WebApi.Notes;
 using Asherah.Samples.WebApi.Problems;
 using Asherah.Samples.WebApi.Telemetry;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -37,7 +38,7 @@ builder.Services.AddExceptionHandler<AsherahProblemHandler>();
 builder.Services.AddHealthChecks();
 builder.AddSampleTelemetry();
 
-var app = builder.Build();
+await using var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -47,4 +48,19 @@ await app.Services.GetRequiredService<NoteStore>().EnsureCreatedAsync(app.Lifeti
 app.MapHealthChecks("/healthz");
 app.MapNotes();
 
-await app.RunAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (OptionsValidationException e)
+{
+    // A configuration that cannot work (no region map for the aws KMS, a missing master key) stops the app before it
+    // listens; the host has logged the details, this is the one line an operator reads.
+    await Console.Error.WriteLineAsync($"notes-api: invalid configuration: {string.Join("; ", e.Failures)}");
+    return 1;
+}
+
+// SIGTERM (docker stop, systemd, Kubernetes) or Ctrl+C: requests in flight finish, the SessionFactory is disposed with
+// the container and wipes its cached keys, and the process exits 0.
+await app.WaitForShutdownAsync();
+return 0;
