@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Asherah.Crypto;
 using Asherah.Diagnostics;
+using Asherah.Instrumentation;
 using Asherah.KeyManagement;
 using Asherah.SecureMemory;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -206,15 +207,18 @@ public sealed class SessionFactoryBuilder
             var metastore = _metastore ?? owned.Add(_ownedMetastore!());
             var kms = _kms
                 ?? owned.Add(_staticMasterKey is null ? _ownedKms!(engine, allocator) : StaticKeyManagementService.Create(_staticMasterKey, engine, allocator));
+            // Metastore and KMS calls are traced and timed by decorators (Instrumentation/); cache hits never reach them.
+            var metrics = new AsherahMetrics(_meterFactory);
+            var dependencyMetrics = new DependencyMetrics(metrics.Meter);
             var context = new KeyContext(
-                metastore,
-                kms,
+                Instrumented.Wrap(metastore, dependencyMetrics),
+                Instrumented.Wrap(kms, dependencyMetrics),
                 policy,
                 engine,
                 allocator,
                 _time,
                 _logger ?? NullLogger.Instance,
-                new AsherahMetrics(_meterFactory));
+                metrics);
             return new SessionFactory(_productId, _serviceId, context, owned);
         }
         catch

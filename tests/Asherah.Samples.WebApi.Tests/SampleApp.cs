@@ -1,14 +1,16 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Asherah.Samples.WebApi.Tests;
 
 /// <summary>
 /// The sample app in process, as Development runs it (SQLite metastore, static master key), over a fresh data
-/// directory that is deleted with it; metrics go to an in-memory exporter besides the app's own configuration.
+/// directory that is deleted with it; metrics and traces also go to in-memory exporters.
 /// </summary>
 internal sealed class SampleApp : WebApplicationFactory<Program>
 {
@@ -21,12 +23,17 @@ internal sealed class SampleApp : WebApplicationFactory<Program>
 
     public List<Metric> ExportedMetrics { get; } = [];
 
+    public List<Activity> ExportedActivities { get; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("DataDirectory", DataDirectory);
         builder.ConfigureTestServices(services =>
-            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(ExportedMetrics)));
+        {
+            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(ExportedMetrics));
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(ExportedActivities));
+        });
     }
 
     /// <summary>The data row record the app stored for <paramref name="noteId"/>, read from its SQLite file.</summary>

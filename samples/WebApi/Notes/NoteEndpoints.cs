@@ -21,9 +21,8 @@ public static class NoteEndpoints
     public static IEndpointRouteBuilder MapNotes(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var notes = app.MapGroup("/users/{userId}/notes");
-        notes.MapPost("", CreateAsync);
-        notes.MapGet("/{noteId:guid}", ReadAsync);
+        app.MapPost("/users/{userId}/notes", CreateAsync);
+        app.MapGet("/users/{userId}/notes/{noteId:guid}", ReadAsync);
         return app;
     }
 

@@ -8,9 +8,10 @@ namespace Asherah.Samples.WebApi.Telemetry;
 /// <summary>OpenTelemetry for the sample: ASP.NET Core and Asherah traces and metrics, exported only where configured.</summary>
 /// <remarks>
 /// <para>
-/// Sources: ASP.NET Core's requests (health probes left out of traces), the <c>Asherah</c> meter (records encrypted and
-/// decrypted, keys loaded and created, sessions cached), the <c>Asherah.SecureMemory</c> meter (locked bytes,
-/// corruptions) and the <c>Asherah</c> activity source.
+/// Sources: ASP.NET Core's requests (health probes left out of traces); the <c>Asherah</c> activity source (a span per
+/// metastore and KMS call and per key creation, nested under the request that caused them; cached keys make none); the
+/// <c>Asherah</c> meter (records encrypted and decrypted, keys loaded and created, metastore and KMS call durations); the
+/// <c>Asherah.SecureMemory</c> meter (locked bytes, corruptions). Names from <see cref="AsherahTelemetry"/>.
 /// </para>
 /// <para>
 /// Exporters: OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the standard <c>OTEL_*</c> variables configure it),
@@ -20,12 +21,6 @@ namespace Asherah.Samples.WebApi.Telemetry;
 /// </remarks>
 public static class TelemetryExtensions
 {
-    /// <summary>Asherah's meters: the core's and secure memory's.</summary>
-    public static readonly string[] AsherahMeters = ["Asherah", "Asherah.SecureMemory"];
-
-    /// <summary>Asherah's activity source.</summary>
-    public const string AsherahActivitySource = "Asherah";
-
     /// <summary>Adds OpenTelemetry tracing and metrics as described on the class.</summary>
     public static WebApplicationBuilder AddSampleTelemetry(this WebApplicationBuilder builder)
     {
@@ -34,10 +29,10 @@ public static class TelemetryExtensions
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"))
-                .AddSource(AsherahActivitySource))
+                .AddSource(AsherahTelemetry.ActivitySourceName))
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
-                .AddMeter(AsherahMeters));
+                .AddMeter(AsherahTelemetry.MeterName, AsherahTelemetry.SecureMemoryMeterName));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {

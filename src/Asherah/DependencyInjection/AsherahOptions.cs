@@ -18,8 +18,10 @@ namespace Asherah;
 /// <para>
 /// Defaults: <see cref="ExpireAfter"/> 90 days, <see cref="CheckInterval"/> 60 minutes, session caching off,
 /// <see cref="SessionCacheMaxSize"/> 1,000, <see cref="SessionCacheDuration"/> 2 hours, <see cref="AesGcmEngine"/>
-/// <see cref="AesGcmEngineKind.Auto"/>, <see cref="SecureMemory"/> locked memory required. <see cref="CryptoPolicy"/>,
-/// when set in code, wins over the five policy settings.
+/// <see cref="AesGcmEngineKind.Auto"/>, <see cref="SecureMemory"/> locked memory required, <see cref="Policy"/>
+/// expiring keys, <see cref="WarmUpOnStart"/> on (failures logged, <see cref="FailStartOnWarmUpError"/> off),
+/// development components refused in Production (<see cref="AllowDevelopmentComponentsInProduction"/> off).
+/// <see cref="CryptoPolicy"/>, when set in code, wins over the policy settings.
 /// </para>
 /// <para>
 /// Where values come from, later winning: the configuration (in which <c>ASHERAH_*</c> variables are one more source,
@@ -184,6 +186,66 @@ public sealed class AsherahOptions
         }
     }
 
+    /// <summary>Which policy the policy settings make: expiring keys (the default) or keys that never expire (tests only).</summary>
+    /// <remarks>
+    /// Default <see cref="CryptoPolicyKind.BasicExpiring"/>. With <see cref="CryptoPolicyKind.NeverExpired"/>,
+    /// <see cref="ExpireAfter"/> and <see cref="CheckInterval"/> are ignored. Ignored when <see cref="CryptoPolicy"/> is
+    /// set. Configuration key <c>Asherah:Policy</c> (<c>BasicExpiring</c> or <c>NeverExpired</c>); environment
+    /// <c>ASHERAH_CRYPTO_POLICY</c>.
+    /// </remarks>
+    public CryptoPolicyKind Policy { get; set; } = CryptoPolicyKind.BasicExpiring;
+
+    /// <summary>Whether decrypting under an expired or revoked intermediate key is logged (<see cref="CryptoPolicy.NotifyExpiredIntermediateKeyOnRead"/>).</summary>
+    /// <remarks>
+    /// Default <see langword="false"/>. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:NotifyExpiredIntermediateKeyOnRead</c>; environment <c>ASHERAH_NOTIFY_EXPIRED_INTERMEDIATE_KEY_ON_READ</c>.
+    /// </remarks>
+    public bool NotifyExpiredIntermediateKeyOnRead { get; set; }
+
+    /// <summary>Whether decrypting under an expired or revoked system key is logged (<see cref="CryptoPolicy.NotifyExpiredSystemKeyOnRead"/>).</summary>
+    /// <remarks>
+    /// Default <see langword="false"/>. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:NotifyExpiredSystemKeyOnRead</c>; environment <c>ASHERAH_NOTIFY_EXPIRED_SYSTEM_KEY_ON_READ</c>.
+    /// </remarks>
+    public bool NotifyExpiredSystemKeyOnRead { get; set; }
+
+    /// <summary>
+    /// Whether the generic host loads the system key when it starts (creating it if there is none, as the first
+    /// encrypt would), so that the first request finds it cached.
+    /// </summary>
+    /// <remarks>
+    /// Default <see langword="true"/>. Only under a host (<c>IHost.StartAsync</c>, which runs the hosted service
+    /// <c>AddAsherah</c> registers); a plain service provider or <see cref="SessionFactoryBuilder.FromOptions"/> never
+    /// warms up. What a failure does: <see cref="FailStartOnWarmUpError"/>. Configuration key <c>Asherah:WarmUpOnStart</c>;
+    /// environment <c>ASHERAH_WARM_UP_ON_START</c>.
+    /// </remarks>
+    public bool WarmUpOnStart { get; set; } = true;
+
+    /// <summary>Whether a failed warm-up (metastore or KMS unreachable) fails the host's start instead of only being logged.</summary>
+    /// <remarks>
+    /// Default <see langword="false"/>: the failure is logged as an error (event 201) and the host starts; the first
+    /// request then loads the key itself, and fails if the metastore or KMS is still down. A transient outage during a
+    /// deployment then does not crash-loop every instance; readiness is the health check's job
+    /// (<c>AddHealthChecks().AddAsherah()</c>). Set it where a failed start is the better signal. A factory that cannot be
+    /// built (invalid options, a development component refused in Production) fails the start either way.
+    /// Configuration key <c>Asherah:FailStartOnWarmUpError</c>; environment <c>ASHERAH_FAIL_START_ON_WARM_UP_ERROR</c>.
+    /// </remarks>
+    public bool FailStartOnWarmUpError { get; set; }
+
+    /// <summary>
+    /// Whether the static KMS, the in-memory metastore and the never-expiring policy may be used when the host environment
+    /// is Production.
+    /// </summary>
+    /// <remarks>
+    /// Default <see langword="false"/>: under a host whose <c>IHostEnvironment</c> is Production (the generic host's
+    /// default when <c>DOTNET_ENVIRONMENT</c>/<c>ASPNETCORE_ENVIRONMENT</c> is unset), the factory refuses them at start with
+    /// a message naming the component. Without a registered <c>IHostEnvironment</c> (a console app, the CLI,
+    /// <see cref="SessionFactoryBuilder.FromOptions"/>) nothing is refused. Configuration key
+    /// <c>Asherah:AllowDevelopmentComponentsInProduction</c>; environment
+    /// <c>ASHERAH_ALLOW_DEVELOPMENT_COMPONENTS_IN_PRODUCTION</c>.
+    /// </remarks>
+    public bool AllowDevelopmentComponentsInProduction { get; set; }
+
     /// <summary>The configuration section these options were last bound from, for providers that read settings of their own.</summary>
     internal IConfiguration? Configuration { get; set; }
 
@@ -220,12 +282,21 @@ public sealed class AsherahOptions
         FromConfiguration(new ConfigurationBuilder().AddAsherahEnvironmentVariables().Build());
 
     /// <summary>The policy these options describe: <see cref="CryptoPolicy"/> when set, else one made from the policy settings.</summary>
-    internal CryptoPolicy ResolvePolicy() => CryptoPolicy ?? new BasicExpiringCryptoPolicy
+    internal CryptoPolicy ResolvePolicy()
     {
-        KeyExpiration = ExpireAfter,
-        RevokeCheckInterval = CheckInterval,
-        CacheSessions = EnableSessionCaching,
-        SessionCacheMaxSize = SessionCacheMaxSize,
-        SessionCacheExpiration = SessionCacheDuration,
-    };
+        if (CryptoPolicy is not null)
+        {
+            return CryptoPolicy;
+        }
+
+        CryptoPolicy policy = Policy == CryptoPolicyKind.NeverExpired
+            ? new NeverExpiredCryptoPolicy()
+            : new BasicExpiringCryptoPolicy { KeyExpiration = ExpireAfter, RevokeCheckInterval = CheckInterval };
+        policy.CacheSessions = EnableSessionCaching;
+        policy.SessionCacheMaxSize = SessionCacheMaxSize;
+        policy.SessionCacheExpiration = SessionCacheDuration;
+        policy.NotifyExpiredIntermediateKeyOnRead = NotifyExpiredIntermediateKeyOnRead;
+        policy.NotifyExpiredSystemKeyOnRead = NotifyExpiredSystemKeyOnRead;
+        return policy;
+    }
 }

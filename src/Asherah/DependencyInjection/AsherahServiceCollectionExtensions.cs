@@ -2,6 +2,7 @@ using Asherah;
 using Asherah.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -22,6 +23,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <see cref="UseMetastore"/>, <see cref="UseKeyManagementService"/> or <see cref="UseStaticKeyManagementService"/>,
 /// which win. A named metastore is a container singleton (inject <see cref="IMetastore"/>, disposed by the container);
 /// a named KMS is made by and disposed with the factory.
+/// </para>
+/// <para>
+/// Under the generic host, a hosted service loads the system key when the host starts
+/// (<see cref="AsherahOptions.WarmUpOnStart"/>, on by default), and the static KMS, the in-memory metastore and the
+/// never-expiring policy are refused when the host environment is Production
+/// (<see cref="AsherahOptions.AllowDevelopmentComponentsInProduction"/>).
 /// </para>
 /// </remarks>
 /// <example>
@@ -151,6 +158,7 @@ public static class AsherahServiceCollectionExtensions
             services.TryAddSingleton(sp => state.Providers.CreateMetastore(
                 new AsherahProviderContext(sp.GetRequiredService<IOptions<AsherahOptions>>().Value, sp)));
             services.TryAddSingleton(sp => CreateFactory(sp, state));
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AsherahWarmUpService>(static sp => new AsherahWarmUpService(sp)));
         }
 
         return new AsherahBuilder(services);
@@ -159,15 +167,31 @@ public static class AsherahServiceCollectionExtensions
     private static SessionFactory CreateFactory(IServiceProvider services, Registrations state)
     {
         var options = services.GetRequiredService<IOptions<AsherahOptions>>().Value;
+        var metastore = services.GetRequiredService<IMetastore>();
         var builder = AsherahComposition.Configure(options, state.Providers, services)
-            .WithMetastore(services.GetRequiredService<IMetastore>());
+            .WithMetastore(metastore);
+        bool staticKms = false;
         if (services.GetService<StaticMasterKey>() is { } staticKey)
         {
             builder.WithStaticKeyManagementService(staticKey.Value);
+            staticKms = true;
         }
         else if (state.KmsInCode)
         {
-            builder.WithKeyManagementService(services.GetRequiredService<IKeyManagementService>());
+            var kms = services.GetRequiredService<IKeyManagementService>();
+            builder.WithKeyManagementService(kms);
+            staticKms = kms is StaticKeyManagementService;
+        }
+        else
+        {
+            staticKms = string.Equals(options.Kms, AsherahProviders.Static, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // The validator saw the names; here the instances given in code are checked too.
+        var refused = ProductionGuard.Failures(options, services, metastore is InMemoryMetastore, staticKms);
+        if (refused.Count > 0)
+        {
+            throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AsherahOptions), refused);
         }
 
         return builder.Build();

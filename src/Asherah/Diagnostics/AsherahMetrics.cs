@@ -42,6 +42,9 @@ internal sealed class AsherahMetrics : IDisposable
 
     public Counter<long> KeysCreated { get; }
 
+    /// <summary>The meter, for instruments defined elsewhere (<see cref="DependencyMetrics"/>).</summary>
+    public Meter Meter => _meter;
+
     /// <summary>
     /// Reports <paramref name="count"/> of <paramref name="source"/> as <c>asherah.sessions.cached</c> while the source
     /// is alive and the count is not <see langword="null"/>; the gauge does not keep the source alive.

@@ -35,6 +35,12 @@ namespace Asherah;
 /// ASHERAH_SECURE_MEMORY_STRICT_PROTECTION                Asherah:SecureMemory:StrictProtection
 /// ASHERAH_SECURE_MEMORY_DISABLE_CORE_DUMPS               Asherah:SecureMemory:DisableCoreDumps
 /// ASHERAH_SECURE_MEMORY_CHUNK_SIZE                       Asherah:SecureMemory:ChunkSize
+/// ASHERAH_CRYPTO_POLICY                                  Asherah:Policy               BasicExpiring | NeverExpired
+/// ASHERAH_NOTIFY_EXPIRED_INTERMEDIATE_KEY_ON_READ        Asherah:NotifyExpiredIntermediateKeyOnRead
+/// ASHERAH_NOTIFY_EXPIRED_SYSTEM_KEY_ON_READ              Asherah:NotifyExpiredSystemKeyOnRead
+/// ASHERAH_WARM_UP_ON_START                               Asherah:WarmUpOnStart        true | false
+/// ASHERAH_FAIL_START_ON_WARM_UP_ERROR                    Asherah:FailStartOnWarmUpError
+/// ASHERAH_ALLOW_DEVELOPMENT_COMPONENTS_IN_PRODUCTION     Asherah:AllowDevelopmentComponentsInProduction
 /// </code>
 /// The canonical server's adapter settings are passed through under the same section for adapter packages to read
 /// (the core ignores them): <c>ASHERAH_REGION_MAP</c> (<c>Asherah:RegionMap</c>), <c>ASHERAH_PREFERRED_REGION</c>,
@@ -68,6 +74,12 @@ public static class AsherahEnvironmentVariables
         ("ASHERAH_SECURE_MEMORY_STRICT_PROTECTION", "Asherah:SecureMemory:StrictProtection"),
         ("ASHERAH_SECURE_MEMORY_DISABLE_CORE_DUMPS", "Asherah:SecureMemory:DisableCoreDumps"),
         ("ASHERAH_SECURE_MEMORY_CHUNK_SIZE", "Asherah:SecureMemory:ChunkSize"),
+        ("ASHERAH_CRYPTO_POLICY", "Asherah:Policy"),
+        ("ASHERAH_NOTIFY_EXPIRED_INTERMEDIATE_KEY_ON_READ", "Asherah:NotifyExpiredIntermediateKeyOnRead"),
+        ("ASHERAH_NOTIFY_EXPIRED_SYSTEM_KEY_ON_READ", "Asherah:NotifyExpiredSystemKeyOnRead"),
+        ("ASHERAH_WARM_UP_ON_START", "Asherah:WarmUpOnStart"),
+        ("ASHERAH_FAIL_START_ON_WARM_UP_ERROR", "Asherah:FailStartOnWarmUpError"),
+        ("ASHERAH_ALLOW_DEVELOPMENT_COMPONENTS_IN_PRODUCTION", "Asherah:AllowDevelopmentComponentsInProduction"),
         ("ASHERAH_REGION_MAP", "Asherah:RegionMap"),
         ("ASHERAH_PREFERRED_REGION", "Asherah:PreferredRegion"),
         ("ASHERAH_ENABLE_REGION_SUFFIX", "Asherah:EnableRegionSuffix"),

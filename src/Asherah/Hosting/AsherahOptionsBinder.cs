@@ -40,6 +40,12 @@ internal static class AsherahOptionsBinder
         Read<int>(section, "SessionCacheMaxSize", errors, TryInt, IntForm, v => options.SessionCacheMaxSize = v);
         Read<TimeSpan>(section, "SessionCacheDuration", errors, TryDuration, DurationForm, v => options.SessionCacheDuration = v);
         Read<AesGcmEngineKind>(section, "AesGcmEngine", errors, TryEngine, "Auto, Intrinsics or Platform", v => options.AesGcmEngine = v);
+        Read<CryptoPolicyKind>(section, "Policy", errors, TryPolicy, "BasicExpiring or NeverExpired", v => options.Policy = v);
+        Read<bool>(section, "NotifyExpiredIntermediateKeyOnRead", errors, TryFlag, FlagForm, v => options.NotifyExpiredIntermediateKeyOnRead = v);
+        Read<bool>(section, "NotifyExpiredSystemKeyOnRead", errors, TryFlag, FlagForm, v => options.NotifyExpiredSystemKeyOnRead = v);
+        Read<bool>(section, "WarmUpOnStart", errors, TryFlag, FlagForm, v => options.WarmUpOnStart = v);
+        Read<bool>(section, "FailStartOnWarmUpError", errors, TryFlag, FlagForm, v => options.FailStartOnWarmUpError = v);
+        Read<bool>(section, "AllowDevelopmentComponentsInProduction", errors, TryFlag, FlagForm, v => options.AllowDevelopmentComponentsInProduction = v);
 
         var memory = section.GetSection("SecureMemory");
         var secure = options.SecureMemory;
@@ -113,6 +119,9 @@ internal static class AsherahOptionsBinder
     }
 
     private static bool TryEngine(string text, out AesGcmEngineKind value) =>
+        Enum.TryParse(text, ignoreCase: true, out value) && !char.IsAsciiDigit(text[0]) && text[0] != '-' && Enum.IsDefined(value);
+
+    private static bool TryPolicy(string text, out CryptoPolicyKind value) =>
         Enum.TryParse(text, ignoreCase: true, out value) && !char.IsAsciiDigit(text[0]) && text[0] != '-' && Enum.IsDefined(value);
 
     /// <summary>Parses a TimeSpan (<c>[d.]hh:mm[:ss]</c>) or a Go duration: <c>(number unit)+</c> with units ns us µs ms s m h (and d).</summary>

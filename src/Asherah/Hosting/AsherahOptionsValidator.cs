@@ -15,7 +15,14 @@ internal sealed class AsherahOptionsValidator(AsherahProviders providers, Func<b
 {
     public ValidateOptionsResult Validate(string? name, AsherahOptions options)
     {
-        var failures = Failures(new AsherahProviderContext(options, services), providers, metastoreInCode(), kmsInCode(), requireNames: true);
+        bool metastoreGiven = metastoreInCode();
+        bool kmsGiven = kmsInCode();
+        var failures = Failures(new AsherahProviderContext(options, services), providers, metastoreGiven, kmsGiven, requireNames: true);
+        failures.AddRange(ProductionGuard.Failures(
+            options,
+            services,
+            inMemoryMetastore: !metastoreGiven && string.Equals(options.Metastore, AsherahProviders.Memory, StringComparison.OrdinalIgnoreCase),
+            staticKms: !kmsGiven && string.Equals(options.Kms, AsherahProviders.Static, StringComparison.OrdinalIgnoreCase)));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

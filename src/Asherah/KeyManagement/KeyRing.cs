@@ -178,6 +178,7 @@ internal abstract class KeyRing : IDisposable
         }
 
         long created = UnixTime.TruncateToMinute(now.ToUnixTimeSeconds());
+        using var creation = AsherahActivitySource.StartKeyCreation(Tier, KeyId);
         var (key, record) = await CreateAsync(created, cancellationToken).ConfigureAwait(false);
         bool stored;
         try
@@ -199,6 +200,7 @@ internal abstract class KeyRing : IDisposable
         {
             Log.KeyCreated(Context.Logger, Tier, KeyId, created);
             Context.Metrics.KeysCreated.Add(1, new KeyValuePair<string, object?>("tier", Tier));
+            creation.Complete(stored: true);
             return new Loaded(key, Owned: true);
         }
 
@@ -211,7 +213,9 @@ internal abstract class KeyRing : IDisposable
             throw Error.KeyNotPresentAfterRetry(KeyId);
         }
 
-        return await DecryptOrReuseAsync(winner, cancellationToken).ConfigureAwait(false);
+        var used = await DecryptOrReuseAsync(winner, cancellationToken).ConfigureAwait(false);
+        creation.Complete(stored: false);
+        return used;
     }
 
     private async ValueTask<CryptoKey> LoadAsync(string keyId, long created, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Asherah.Instrumentation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -59,7 +60,7 @@ public class AddAsherahTests
         var factory = provider.GetRequiredService<SessionFactory>();
 
         Assert.Equal(AesGcmEngineKind.Platform, factory.AesGcmEngine);
-        var kms = Assert.IsType<StaticKeyManagementService>(factory.Context.Kms);
+        var kms = Assert.IsType<StaticKeyManagementService>(factory.Context.Kms.Unwrap());
         Assert.Equal(AesGcmEngineKind.Platform, kms.MasterKey.Key.Engine.Kind);
     }
 
@@ -74,7 +75,7 @@ public class AddAsherahTests
             .UseKeyManagementService(_ => custom);
         using var provider = services.BuildServiceProvider();
 
-        Assert.Same(custom, provider.GetRequiredService<SessionFactory>().Context.Kms);
+        Assert.Same(custom, provider.GetRequiredService<SessionFactory>().Context.Kms.Unwrap());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Asherah.Instrumentation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using static Asherah.Tests.Hosting.HostingTestSupport;
@@ -16,8 +17,8 @@ public class AddAsherahFromConfigurationTests
         var factory = provider.GetRequiredService<SessionFactory>();
 
         Assert.Equal("_SK_service_product", factory.SystemKeyId);
-        Assert.IsType<InMemoryMetastore>(factory.Context.Metastore);
-        Assert.IsType<StaticKeyManagementService>(factory.Context.Kms);
+        Assert.IsType<InMemoryMetastore>(factory.Context.Metastore.Unwrap());
+        Assert.IsType<StaticKeyManagementService>(factory.Context.Kms.Unwrap());
         AssertRoundTrips(factory);
     }
 
@@ -28,7 +29,7 @@ public class AddAsherahFromConfigurationTests
         services.AddAsherah(Configuration(Minimal()));
         using var provider = services.BuildServiceProvider();
 
-        Assert.Same(provider.GetRequiredService<IMetastore>(), provider.GetRequiredService<SessionFactory>().Context.Metastore);
+        Assert.Same(provider.GetRequiredService<IMetastore>(), provider.GetRequiredService<SessionFactory>().Context.Metastore.Unwrap());
     }
 
     [Fact]
@@ -85,7 +86,7 @@ public class AddAsherahFromConfigurationTests
             .UseMetastore(_ => mine);
         using var provider = services.BuildServiceProvider();
 
-        Assert.Same(mine, provider.GetRequiredService<SessionFactory>().Context.Metastore);
+        Assert.Same(mine, provider.GetRequiredService<SessionFactory>().Context.Metastore.Unwrap());
     }
 
     [Fact]
@@ -97,7 +98,7 @@ public class AddAsherahFromConfigurationTests
             .UseKeyManagementService(_ => mine);
         using var provider = services.BuildServiceProvider();
 
-        Assert.Same(mine, provider.GetRequiredService<SessionFactory>().Context.Kms);
+        Assert.Same(mine, provider.GetRequiredService<SessionFactory>().Context.Kms.Unwrap());
     }
 
     [Fact]
@@ -133,7 +134,7 @@ public class AddAsherahFromConfigurationTests
             }));
         using var provider = services.BuildServiceProvider();
 
-        Assert.Same(made, provider.GetRequiredService<SessionFactory>().Context.Metastore);
+        Assert.Same(made, provider.GetRequiredService<SessionFactory>().Context.Metastore.Unwrap());
         Assert.NotNull(seen);
         Assert.Equal("custom://x", seen.Options.ConnectionString);
         Assert.Equal("adapter-setting", seen.Configuration?["Extra"]);

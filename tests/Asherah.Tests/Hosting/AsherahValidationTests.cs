@@ -113,7 +113,8 @@ public class AsherahValidationTests
     [Fact]
     public async Task HostStart_Succeeds_AndTheFactoryWorks_WhenOptionsAreValid()
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        // Development: memory and static are refused in Production (ProductionGuardTests).
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
         var variables = new Dictionary<string, string>
         {
             ["ASHERAH_PRODUCT_NAME"] = "product",

@@ -1,3 +1,4 @@
+using Asherah.Instrumentation;
 using Microsoft.Extensions.Options;
 using static Asherah.Tests.Hosting.HostingTestSupport;
 
@@ -14,7 +15,7 @@ public class FromOptionsTests
         using var factory = SessionFactoryBuilder.FromOptions(options).Build();
 
         Assert.Equal(AesGcmEngineKind.Platform, factory.AesGcmEngine);
-        var kms = Assert.IsType<StaticKeyManagementService>(factory.Context.Kms);
+        var kms = Assert.IsType<StaticKeyManagementService>(factory.Context.Kms.Unwrap());
         Assert.Equal(AesGcmEngineKind.Platform, kms.MasterKey.Key.Engine.Kind);
         AssertRoundTrips(factory);
     }
@@ -49,7 +50,7 @@ public class FromOptionsTests
 
         var mine = new InMemoryMetastore();
         using var factory = SessionFactoryBuilder.FromOptions(options).WithMetastore(mine).Build();
-        Assert.Same(mine, factory.Context.Metastore);
+        Assert.Same(mine, factory.Context.Metastore.Unwrap());
     }
 
     [Fact]

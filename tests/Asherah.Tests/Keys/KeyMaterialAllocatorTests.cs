@@ -1,3 +1,4 @@
+using Asherah.Instrumentation;
 using Asherah.SecureMemory;
 
 namespace Asherah.Tests.Keys;
@@ -54,7 +55,7 @@ public class KeyMaterialAllocatorTests
 
         using var factory = builder.Build();
 
-        var kms = Assert.IsType<StaticKeyManagementService>(factory.Context.Kms);
+        var kms = Assert.IsType<StaticKeyManagementService>(factory.Context.Kms.Unwrap());
         Assert.Equal(AesGcmEngineKind.Platform, kms.MasterKey.Key.Engine.Kind);
         Assert.Equal(AesGcmEngineKind.Platform, factory.AesGcmEngine);
     }
@@ -69,7 +70,7 @@ public class KeyMaterialAllocatorTests
 
         first.Dispose();
 
-        Assert.True(((StaticKeyManagementService)first.Context.Kms).MasterKey.Key.IsFreed);
+        Assert.True(((StaticKeyManagementService)first.Context.Kms.Unwrap()).MasterKey.Key.IsFreed);
         using var session = second.GetSessionBytes("u");
         Assert.Equal([7], session.Decrypt(session.Encrypt([7])));
     }
