@@ -42,6 +42,12 @@ if ! dotnet run --project samples/QuickStart --configuration Release >/dev/null;
   status=1
 fi
 
+# The ASP.NET Core sample, started and called over HTTP (built in Release by dotnet test above).
+if ! scripts/sample-smoke.sh --no-build; then
+  echo "test: samples/WebApi (scripts/sample-smoke.sh) failed" >&2
+  status=1
+fi
+
 # The CLI as a native (NativeAOT) binary: publish (trim/AOT warnings fail it), install with scripts/install-native.sh into
 # a temporary prefix, round trip as a new user.
 if ! scripts/native-smoke.sh; then
