@@ -33,7 +33,13 @@ internal sealed class LineReader(Stream stream)
 
             if (_eof)
             {
-                return _end > _start ? Take(_end) : null;
+                // Not `cond ? Take(_end) : null`: null would convert to an empty ReadOnlyMemory, never ending the input.
+                if (_end > _start)
+                {
+                    return Take(_end);
+                }
+
+                return null;
             }
 
             scanFrom = _end;
