@@ -25,6 +25,8 @@ internal static class Cli
         EncryptCommand.Create,
         DecryptCommand.Create,
         KeysCommand.Create,
+        InspectCommand.Create,
+        RewrapCommand.Create,
         VectorsCommand.Create,
         DiagCommand.Create,
         BenchCommand.Create,
@@ -37,11 +39,12 @@ internal static class Cli
         Stream stdout,
         TextWriter stderr,
         IReadOnlyDictionary<string, string?> environment,
+        bool errorIsTerminal = false,
         CancellationToken cancellationToken = default)
     {
-        await using var console = new CliConsole(stdin, stdout, stderr, environment);
+        await using var console = new CliConsole(stdin, stdout, stderr, environment, errorIsTerminal);
         // Not RootCommand: that names itself after the executable (Asherah.Cli), and the command is `asherah`.
-        var root = new Command(Name, "Asherah envelope encryption: encrypt and decrypt records, list keys, check interoperability vectors.")
+        var root = new Command(Name, "Asherah envelope encryption: encrypt and decrypt records, manage keys, inspect and rewrap records, check interoperability vectors.")
         {
             new HelpOption(),
             new VersionOption(),

@@ -7,8 +7,9 @@ internal sealed class CliConsole : IAsyncDisposable
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    public CliConsole(Stream input, Stream output, TextWriter error, IReadOnlyDictionary<string, string?> environment)
+    public CliConsole(Stream input, Stream output, TextWriter error, IReadOnlyDictionary<string, string?> environment, bool errorIsTerminal = false)
     {
+        ErrorIsTerminal = errorIsTerminal;
         Input = input;
         Output = output;
         Error = error;
@@ -27,6 +28,9 @@ internal sealed class CliConsole : IAsyncDisposable
 
     /// <summary>Standard error: warnings and one-line failures.</summary>
     public TextWriter Error { get; }
+
+    /// <summary>Whether standard error is an interactive terminal (live progress is drawn only then).</summary>
+    public bool ErrorIsTerminal { get; }
 
     /// <summary>The environment variables options fall back to.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; }

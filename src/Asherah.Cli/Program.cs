@@ -9,4 +9,4 @@ foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentV
 
 await using var stdin = Console.OpenStandardInput();
 await using var stdout = Console.OpenStandardOutput();
-return await Cli.RunAsync(args, stdin, stdout, Console.Error, environment);
+return await Cli.RunAsync(args, stdin, stdout, Console.Error, environment, errorIsTerminal: !Console.IsErrorRedirected);

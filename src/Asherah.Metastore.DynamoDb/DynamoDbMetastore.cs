@@ -24,6 +24,7 @@ namespace Asherah.Metastore.DynamoDb;
 /// load latest: Query    Id = :id, ScanIndexForward = false, Limit 1          ConsistentRead, projection Id, KeyRecord
 /// store:       PutItem  item, ConditionExpression attribute_not_exists(Id)
 /// list:        Scan     (paginated), sorted here by Id then Created           ConsistentRead
+/// revoke:      UpdateItem Id = :id, Created = :created, SET KeyRecord.Revoked = :true, ConditionExpression attribute_exists(Id)
 /// </code>
 /// </para>
 /// <para>
@@ -38,9 +39,9 @@ namespace Asherah.Metastore.DynamoDb;
 /// region its own suffix (<see cref="DynamoDbMetastoreOptions.RegionSuffix"/>) so regions never race on one key id.
 /// </para>
 /// <para>IAM actions used: <c>dynamodb:GetItem</c>, <c>dynamodb:Query</c>, <c>dynamodb:PutItem</c>; <c>dynamodb:Scan</c> for
-/// <see cref="ListAsync"/>; <c>dynamodb:DescribeTable</c> and <c>dynamodb:CreateTable</c> for <see cref="EnsureTableAsync"/>.</para>
+/// <see cref="ListAsync"/>; <c>dynamodb:UpdateItem</c> for <see cref="RevokeAsync"/>; <c>dynamodb:DescribeTable</c> and <c>dynamodb:CreateTable</c> for <see cref="EnsureTableAsync"/>.</para>
 /// </remarks>
-public sealed class DynamoDbMetastore : IMetastore, IMetastoreCatalog, IDisposable
+public sealed class DynamoDbMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker, IDisposable
 {
     // How often EnsureTableAsync asks whether a new table is ACTIVE, and for how long at most.
     private static readonly TimeSpan TablePollInterval = TimeSpan.FromMilliseconds(250);
@@ -136,6 +137,39 @@ public sealed class DynamoDbMetastore : IMetastore, IMetastoreCatalog, IDisposab
         try
         {
             await CallAsync("store a key record", ct => _client.PutItemAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (MetastoreException e) when (e.InnerException is ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One conditional <c>UpdateItem</c> that sets only <c>KeyRecord.Revoked</c>: the other attributes stay as stored, and
+    /// the condition keeps a revoke of a missing key from creating an item.
+    /// </remarks>
+    public async ValueTask<bool> RevokeAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        var request = new UpdateItemRequest
+        {
+            TableName = _tableName,
+            Key = KeyRecordItem.PrimaryKey(keyId, created),
+            UpdateExpression = "SET #record.#revoked = :true",
+            ConditionExpression = "attribute_exists(#id)",
+            ExpressionAttributeNames = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["#id"] = KeyRecordItem.Id,
+                ["#record"] = KeyRecordItem.KeyRecord,
+                ["#revoked"] = "Revoked",
+            },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) { [":true"] = new AttributeValue { BOOL = true } },
+        };
+        try
+        {
+            await CallAsync("revoke a key record", ct => _client.UpdateItemAsync(request, ct), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (MetastoreException e) when (e.InnerException is ConditionalCheckFailedException)

@@ -13,6 +13,7 @@ namespace Asherah.Metastore.Sql;
 /// load:        SELECT id, key_record FROM encryption_key WHERE id = @id AND created = @created
 /// load latest: SELECT id, key_record FROM encryption_key WHERE id = @id ORDER BY created DESC LIMIT 1
 /// store:       INSERT INTO encryption_key (id, created, key_record) VALUES (@id, @created, @key_record)
+/// revoke:      load, then UPDATE encryption_key SET key_record = @revoked WHERE id = @id AND created = @created AND key_record = @loaded
 /// </code>
 /// A returned row counts only if its <c>id</c> equals the requested id ordinally: a table whose collation ignores case
 /// or trailing spaces (canonical's MySQL DDL names none) would otherwise hand <c>Partition-1</c> the keys of
@@ -23,12 +24,13 @@ namespace Asherah.Metastore.Sql;
 /// succeed. Canonical C# swallows such errors and turns an outage into missing keys; this class does not.
 /// Connections come from the <see cref="DbDataSource"/> per call (pooling is the provider's).
 /// </remarks>
-public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
+public sealed class SqlMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker
 {
     private const string LoadSql = "SELECT id, key_record FROM encryption_key WHERE id = @id AND created = @created";
     private const string LoadLatestSql = "SELECT id, key_record FROM encryption_key WHERE id = @id ORDER BY created DESC LIMIT 1";
     private const string LoadHistorySql = "SELECT id, key_record FROM encryption_key WHERE id = @id ORDER BY created DESC";
     private const string StoreSql = "INSERT INTO encryption_key (id, created, key_record) VALUES (@id, @created, @key_record)";
+    private const string RevokeSql = "UPDATE encryption_key SET key_record = @revoked WHERE id = @id AND created = @created AND key_record = @loaded";
     private const string ListSql = "SELECT id, created, key_record FROM encryption_key ORDER BY id, created";
 
     private readonly DbDataSource _dataSource;
@@ -170,6 +172,72 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog
             throw Failure("store a key record", e);
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A compare-and-set without locks or transactions: the row is read, its JSON rewritten with <c>"Revoked":true</c>
+    /// (every other field as stored, in the canonical layout) and written back only if it still holds what was read. A
+    /// concurrent change makes the update match nothing, and the whole step is tried again (at most
+    /// <see cref="MaxRevokeAttempts"/> times).
+    /// </remarks>
+    public ValueTask<bool> RevokeAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        var createdValue = _dialect.ToDbValue(Truncate(created));
+        return new(RunAsync("revoke a key record", async ct =>
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                string? loaded = null;
+                await using (var command = _dataSource.CreateCommand(LoadSql))
+                {
+                    AddParameter(command, "id", keyId);
+                    AddParameter(command, "created", createdValue);
+                    await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        if (string.Equals(ReadId(reader, 0), keyId, StringComparison.Ordinal))
+                        {
+                            var value = reader.GetValue(1);
+                            loaded = value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+                            break;
+                        }
+                    }
+                }
+
+                var record = loaded is null ? null : ParseRecord(keyId, loaded);
+                if (record is null)
+                {
+                    return false;
+                }
+
+                if (record.IsRevoked)
+                {
+                    return true;
+                }
+
+                await using (var update = _dataSource.CreateCommand(RevokeSql))
+                {
+                    AddParameter(update, "revoked", record.WithRevoked(true).ToJson());
+                    AddParameter(update, "id", keyId);
+                    AddParameter(update, "created", createdValue);
+                    AddParameter(update, "loaded", loaded!);
+                    if (await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0)
+                    {
+                        return true;
+                    }
+                }
+
+                if (attempt == MaxRevokeAttempts)
+                {
+                    throw new MetastoreException($"The SQL metastore could not revoke '{keyId}': its record kept changing.", null, isTransient: true);
+                }
+            }
+        }, cancellationToken));
+    }
+
+    /// <summary>How often <see cref="RevokeAsync"/> retries when the record changes between its read and its update.</summary>
+    private const int MaxRevokeAttempts = 5;
 
     /// <inheritdoc />
     public async IAsyncEnumerable<StoredKeyRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -77,6 +77,47 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
     /// <inheritdoc cref="Decrypt(TDataRowRecord)" path="/exception" />
     public abstract ValueTask<TPayload> DecryptAsync(TDataRowRecord dataRowRecord, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The id of this partition's intermediate key (<c>_IK_{partition}_{service}_{product}[_{suffix}]</c>), as records
+    /// name it in <see cref="DataRowRecord.IntermediateKey"/>.
+    /// </summary>
+    public string IntermediateKeyId => _envelope.Partition.IntermediateKeyId;
+
+    /// <summary>
+    /// Re-encrypts a record's data row key under this partition's current intermediate key, without touching the data:
+    /// the result's <see cref="DataRowRecord.Data"/> is the same bytes.
+    /// </summary>
+    /// <remarks>
+    /// For applications that re-key stored records after a rotation or revocation. The current intermediate key is the
+    /// one an encrypt would use now: when the newest is expired or revoked, a new one is created first. A record already
+    /// under that key is returned as is (the same instance). The data is neither decrypted nor checked; only the wrapped
+    /// key is authenticated. Blocks on key loads on a cache miss, as <see cref="Encrypt(TPayload)"/> does.
+    /// </remarks>
+    /// <returns>A new record under the current intermediate key, or <paramref name="dataRowRecord"/> when already under it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="dataRowRecord"/> is null.</exception>
+    /// <exception cref="DecryptionFailedException">The wrapped data row key does not authenticate under its intermediate key.</exception>
+    /// <exception cref="MetadataMissingException">The record belongs to another partition, or its key is not in the metastore.</exception>
+    /// <exception cref="MetastoreException">The metastore failed while loading or storing a key.</exception>
+    /// <exception cref="KmsException">The key management service failed.</exception>
+    /// <exception cref="ObjectDisposedException">The session or its factory has been disposed.</exception>
+    public DataRowRecord Rewrap(DataRowRecord dataRowRecord)
+    {
+        ArgumentNullException.ThrowIfNull(dataRowRecord);
+        return SyncOverAsync.Run(
+            (Envelope, Record: dataRowRecord),
+            static s => s.Envelope.RewrapAsync(s.Record, CancellationToken.None));
+    }
+
+    /// <summary>Re-encrypts a record's data row key under this partition's current intermediate key; <c>Data</c> stays byte-identical.</summary>
+    /// <inheritdoc cref="Rewrap(DataRowRecord)" path="/remarks" />
+    /// <inheritdoc cref="Rewrap(DataRowRecord)" path="/returns" />
+    /// <inheritdoc cref="Rewrap(DataRowRecord)" path="/exception" />
+    public ValueTask<DataRowRecord> RewrapAsync(DataRowRecord dataRowRecord, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataRowRecord);
+        return Envelope.RewrapAsync(dataRowRecord, cancellationToken);
+    }
+
     /// <summary>Loads a record from <paramref name="persistence"/> and decrypts it; <see langword="null"/> when not found.</summary>
     /// <remarks>
     /// Blocks on the persistence (and on key loads on a cache miss); the asynchronous work runs without the caller's

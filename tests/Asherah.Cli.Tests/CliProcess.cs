@@ -13,6 +13,30 @@ public static class CliProcess
 
     public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, byte[] stdin, params string[] args)
     {
+        using var process = Start(environment, args);
+        var stdout = new MemoryStream();
+        var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var readErr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.BaseStream.WriteAsync(stdin);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"asherah {string.Join(' ', args)} did not finish in 120 s.");
+        }
+
+        await copyOut;
+        return new CliResult(process.ExitCode, stdout.ToArray(), await readErr);
+    }
+
+    /// <summary>Starts the CLI with redirected streams; the caller writes or closes standard input and reads the outputs.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet)
         {
@@ -37,24 +61,6 @@ public static class CliProcess
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = new MemoryStream();
-        var copyOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var readErr = process.StandardError.ReadToEndAsync();
-        await process.StandardInput.BaseStream.WriteAsync(stdin);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"asherah {string.Join(' ', args)} did not finish in 120 s.");
-        }
-
-        await copyOut;
-        return new CliResult(process.ExitCode, stdout.ToArray(), await readErr);
+        return Process.Start(start)!;
     }
 }

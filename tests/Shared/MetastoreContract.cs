@@ -260,4 +260,51 @@ public abstract class MetastoreContract
 
         Assert.Equal([T0, T0.AddMinutes(1)], mine.Select(r => r.Created));
     }
+
+    [MetastoreFact]
+    public async Task Revoke_OfStoredRecord_SetsRevokedAndKeepsEveryOtherField()
+    {
+        var store = await CreateAsync();
+        var revoker = Assert.IsAssignableFrom<IKeyRevoker>(store);
+        string id = NewId();
+        var record = Record(T0, 9, "_SK_service_product");
+        await store.StoreAsync(id, T0, record);
+        await store.StoreAsync(id, T0.AddMinutes(1), Record(T0.AddMinutes(1), 10, "_SK_service_product"));
+
+        Assert.True(await revoker.RevokeAsync(id, T0));
+
+        var loaded = await store.LoadAsync(id, T0);
+        Assert.Equal(record.WithRevoked(true).ToJson(), loaded!.ToJson());
+        Assert.False((await store.LoadAsync(id, T0.AddMinutes(1)))!.IsRevoked);
+        Assert.False((await store.LoadLatestAsync(id))!.IsRevoked);
+    }
+
+    [MetastoreFact]
+    public async Task Revoke_Twice_StaysRevoked_AndTheLatestReadsRevoked()
+    {
+        var store = await CreateAsync();
+        var revoker = Assert.IsAssignableFrom<IKeyRevoker>(store);
+        string id = NewId();
+        await store.StoreAsync(id, T0, Record(T0, 3, "_SK_service_product"));
+
+        Assert.True(await revoker.RevokeAsync(id, T0));
+        Assert.True(await revoker.RevokeAsync(id, T0));
+
+        Assert.True((await store.LoadLatestAsync(id))!.IsRevoked);
+    }
+
+    [MetastoreFact]
+    public async Task Revoke_OfMissingRecord_ReturnsFalse_AndCreatesNothing()
+    {
+        var store = await CreateAsync();
+        var revoker = Assert.IsAssignableFrom<IKeyRevoker>(store);
+        string id = NewId();
+        await store.StoreAsync(id, T0, Record(T0, 4));
+
+        Assert.False(await revoker.RevokeAsync(id, T0.AddSeconds(1)));
+        Assert.False(await revoker.RevokeAsync(NewId(), T0));
+
+        Assert.Null(await store.LoadAsync(id, T0.AddSeconds(1)));
+        Assert.False((await store.LoadAsync(id, T0))!.IsRevoked);
+    }
 }

@@ -6,8 +6,11 @@ namespace Asherah.Cli.Commands;
 internal static class KeysCommand
 {
     public static Command Create(CliConsole console) =>
-        new("keys", "Inspect the system and intermediate keys in the metastore.")
+        new("keys", "List, show, revoke and rotate the system and intermediate keys in the metastore.")
         {
             KeysListCommand.Create(console),
+            KeysShowCommand.Create(console),
+            KeysRevokeCommand.Create(console),
+            KeysRotateCommand.Create(console),
         };
 }

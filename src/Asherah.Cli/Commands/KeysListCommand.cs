@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Asherah.Cli.Configuration;
+using Asherah.Cli.KeyTools;
 
 namespace Asherah.Cli.Commands;
 
 /// <summary>
-/// <c>asherah keys list</c>: every SK and IK record (id, created, revoked) as a table or JSON. The table cuts ids longer
+/// <c>asherah keys list [--tree]</c>: every SK and IK record (id, created, revoked) as a table or JSON; with
+/// <c>--tree</c>, the hierarchy (<see cref="KeyTree"/>) with each key's revoked and expired state. The table cuts ids longer
 /// than <see cref="MaxIdWidth"/> characters with an ellipsis so one long partition id does not widen every row.
 /// </summary>
 /// <remarks>Reads only the metastore: it needs no master key and never prints key material.</remarks>
@@ -14,9 +16,10 @@ internal static class KeysListCommand
 {
     public static Command Create(CliConsole console)
     {
-        var json = new Option<bool>("--json") { Description = "Write a JSON array instead of a table." };
+        var json = new Option<bool>("--json") { Description = "Write a JSON array instead of a table (with --tree, a JSON object)." };
+        var tree = new Option<bool>("--tree") { Description = "Show each system key with the intermediate keys under it, and whether each is revoked or expired." };
         var environment = new EnvironmentOptions();
-        var command = new Command("list", "List the system keys (_SK_) and intermediate keys (_IK_) in the metastore.") { json };
+        var command = new Command("list", "List the system keys (_SK_) and intermediate keys (_IK_) in the metastore.") { json, tree };
         environment.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(console, async () =>
         {
@@ -29,7 +32,19 @@ internal static class KeysListCommand
                 records.Add(record);
             }
 
-            if (parseResult.GetValue(json))
+            if (parseResult.GetValue(tree))
+            {
+                var keys = KeyTree.Build(records, new KeyInspector(host.Metastore, KeyInspector.PolicyOf(settings.Options), TimeProvider.System));
+                if (parseResult.GetValue(json))
+                {
+                    await KeyOutput.WriteJsonAsync(console, keys.WriteJson, cancellationToken);
+                }
+                else
+                {
+                    Terminal.Plain(console.Out).Write(keys.ToRenderable());
+                }
+            }
+            else if (parseResult.GetValue(json))
             {
                 await WriteJsonAsync(console, records, cancellationToken);
             }

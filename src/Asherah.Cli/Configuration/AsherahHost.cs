@@ -30,6 +30,18 @@ internal sealed class AsherahHost : IAsyncDisposable
     public IMetastoreCatalog Catalog => Metastore as IMetastoreCatalog
         ?? throw new CliException($"the metastore '{Settings.Options.Metastore}' cannot list its keys.");
 
+    /// <summary>The metastore's revocation (<c>keys revoke</c>, <c>keys rotate</c>).</summary>
+    /// <exception cref="CliException">The metastore cannot revoke keys.</exception>
+    public IKeyRevoker Revoker => Metastore switch
+    {
+        ExplainingMetastore explaining when explaining.CanRevoke => explaining,
+        ExplainingMetastore => throw CannotRevoke(),
+        IKeyRevoker revoker => revoker,
+        _ => throw CannotRevoke(),
+    };
+
+    private CliException CannotRevoke() => new($"the metastore '{Settings.Options.Metastore}' cannot revoke keys.");
+
     /// <summary>
     /// The providers the CLI can name: the core's <c>memory</c> and <c>static</c>, <c>sqlite</c>, the server metastores
     /// <c>postgres</c>, <c>mysql</c> and <c>rdbms</c>, which create their table first only when <paramref name="createTable"/>,

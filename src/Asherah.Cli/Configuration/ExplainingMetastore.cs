@@ -7,7 +7,7 @@ namespace Asherah.Cli.Configuration;
 /// (<see cref="Explain"/>): which operation, which database, and the database's own reason. The caller disposes the
 /// inner metastore.
 /// </summary>
-internal abstract class ExplainingMetastore : IMetastore, IMetastoreCatalog
+internal abstract class ExplainingMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker
 {
     private readonly IMetastore _inner;
 
@@ -51,6 +51,22 @@ internal abstract class ExplainingMetastore : IMetastore, IMetastoreCatalog
         catch (MetastoreException e)
         {
             throw Explain(e, $"store key '{keyId}'");
+        }
+    }
+
+    /// <summary>Whether the inner metastore can revoke keys.</summary>
+    public bool CanRevoke => _inner is IKeyRevoker;
+
+    public async ValueTask<bool> RevokeAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
+    {
+        var revoker = _inner as IKeyRevoker ?? throw new NotSupportedException("The metastore cannot revoke keys.");
+        try
+        {
+            return await revoker.RevokeAsync(keyId, created, cancellationToken);
+        }
+        catch (MetastoreException e)
+        {
+            throw Explain(e, $"revoke key '{keyId}'");
         }
     }
 

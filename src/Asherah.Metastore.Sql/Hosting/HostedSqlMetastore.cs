@@ -18,7 +18,7 @@ namespace Asherah.Metastore.Sql.Hosting;
 /// that owns the metastore disposes it); <see langword="null"/> leaves the data source to whoever created it.
 /// </para>
 /// </remarks>
-internal sealed class HostedSqlMetastore : IMetastore, IMetastoreCatalog, IDisposable, IAsyncDisposable
+internal sealed class HostedSqlMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker, IDisposable, IAsyncDisposable
 {
     private readonly SqlMetastore _inner;
     private readonly DbDataSource? _ownedDataSource;
@@ -53,6 +53,12 @@ internal sealed class HostedSqlMetastore : IMetastore, IMetastoreCatalog, IDispo
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         return await _inner.StoreAsync(keyId, created, record, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<bool> RevokeAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        return await _inner.RevokeAsync(keyId, created, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<StoredKeyRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -25,7 +25,7 @@ namespace Asherah.Envelope;
 /// With warm caches neither path awaits, locks or allocates beyond the result; the data row key lives on the stack and
 /// is wiped. Thread-safe.
 /// </remarks>
-internal sealed class EnvelopeEncryption : IDisposable
+internal sealed partial class EnvelopeEncryption : IDisposable
 {
     private const int StackLimit = 4096;
 

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Asherah;
 
 /// <summary>A metastore in process memory, for tests and samples. Records are lost when the process ends.</summary>
-public sealed class InMemoryMetastore : IMetastore, IMetastoreCatalog
+public sealed class InMemoryMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker
 {
     private readonly ConcurrentDictionary<string, SortedList<long, EnvelopeKeyRecord>> _keys = new(StringComparer.Ordinal);
 
@@ -88,6 +88,29 @@ public sealed class InMemoryMetastore : IMetastore, IMetastoreCatalog
 
             versions[key] = record;
             return true;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RevokeAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!_keys.TryGetValue(keyId, out var versions))
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        lock (versions)
+        {
+            long key = created.ToUnixTimeSeconds();
+            if (!versions.TryGetValue(key, out var record))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            versions[key] = record.WithRevoked(true);
+            return ValueTask.FromResult(true);
         }
     }
 
