@@ -28,6 +28,7 @@ server="$publish/asherah-server"
 
 node_env="$(scripts/grpc-node.sh install)"
 eval "$node_env"
+node_path="$ASHERAH_TEST_GRPC_NODE"
 
 # A new user: nothing from the caller's environment chooses keys or files.
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^ASHERAH_' || true)
@@ -50,7 +51,7 @@ rss_start=$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")
 grep -q "development master key" "$work/server.log" || fail "the development key was not announced"
 
 echo '{"partition":"smoke","otherPartition":"other","payloads":["aGVsbG8=",""],"records":[]}' \
-  | NODE_PATH="$ASHERAH_TEST_GRPC_NODE" node tests/Asherah.Server.Tests/Node/client.js "$socket" src/Asherah.Server/Protos/appencryption.proto \
+  | NODE_PATH="$node_path" node tests/Asherah.Server.Tests/Node/client.js "$socket" src/Asherah.Server/Protos/appencryption.proto \
   >"$work/node.json" 2>"$work/node.err" || { cat "$work/node.err" >&2; fail "the Node.js client failed"; }
 python3 - "$work/node.json" <<'PY' || fail "the Node.js client's results are wrong: $(cat "$work/node.json")"
 import json, sys
