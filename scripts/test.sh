@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the solution (the README's test command). Needs ../shared beside the checkout; starts a throwaway
 # MariaDB server (scripts/mariadb.sh, installing Debian's mariadb-server if missing) for the MySQL metastore tests, and
-# dynalite (scripts/dynalite.sh, installing npm dynalite@4.0.0 into a cache directory if missing) for the DynamoDB ones.
+# dynalite (scripts/dynalite.sh, installing npm dynalite@4.0.0 into a cache directory if missing) for the DynamoDB ones,
+# and npm @grpc/grpc-js (scripts/grpc-node.sh) for the server's Node.js client tests.
 # Prints a closing line "tests: N passed, M failed" and exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,9 @@ mariadb_env="$(scripts/mariadb.sh start)"
 eval "$mariadb_env"
 dynalite_env="$(scripts/dynalite.sh start)"
 eval "$dynalite_env"
+# The Node.js gRPC client the server's tests drive it with (npm @grpc/grpc-js and @grpc/proto-loader, cached).
+grpc_node_env="$(scripts/grpc-node.sh install)"
+eval "$grpc_node_env"
 
 results="$(pwd)/TestResults"
 rm -rf "$results"
@@ -52,6 +56,12 @@ fi
 # a temporary prefix, round trip as a new user.
 if ! scripts/native-smoke.sh; then
   echo "test: the native CLI (scripts/native-smoke.sh) failed" >&2
+  status=1
+fi
+
+# The gRPC sidecar as a native binary: publish, start on embedded defaults, Node.js client round trip, SIGTERM, exit 0.
+if ! scripts/server-smoke.sh; then
+  echo "test: the native server (scripts/server-smoke.sh) failed" >&2
   status=1
 fi
 
