@@ -17,7 +17,12 @@ namespace Asherah.Server.Configuration;
 /// Asherah:ConnectionString     DATA-DIR/metastore.db          (sqlite without a connection string)
 /// Asherah:Kms                  static
 /// Asherah:StaticMasterKeyFile  DATA-DIR/master.key            (static without a key or key file; created, announced)
+/// Asherah:AllowDevelopmentComponentsInProduction  true
 /// </code>
+/// The canonical server accepts the static KMS and the in-memory metastore whatever the environment, and as its drop-in
+/// this one does too (the host environment is Production unless <c>ASPNETCORE_ENVIRONMENT</c> or
+/// <c>DOTNET_ENVIRONMENT</c> says otherwise); <c>ASHERAH_ALLOW_DEVELOPMENT_COMPONENTS_IN_PRODUCTION=false</c> turns the
+/// core's production guard back on, so a Production server refuses them.
 /// A MySQL connection string in the canonical Go server's DSN form is read into a MySqlConnector one.
 /// </remarks>
 internal static class EmbeddedDefaults
@@ -32,6 +37,7 @@ internal static class EmbeddedDefaults
         ["Asherah:ServiceId"] = Service,
         ["Asherah:Metastore"] = SqliteMetastores.Name,
         ["Asherah:Kms"] = AsherahProviders.Static,
+        ["Asherah:AllowDevelopmentComponentsInProduction"] = "true",
     };
 
     /// <summary>

@@ -43,6 +43,32 @@ public sealed class ServerConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task ProductionGuard_IsOffAsInCanonical_UntilTheVariableTurnsItOn()
+    {
+        // The test host's environment is Production (no ASPNETCORE_ENVIRONMENT or DOTNET_ENVIRONMENT): the embedded
+        // defaults (static KMS over the development key) start, as the canonical server starts with its static KMS.
+        Assert.Null(Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT"));
+        var data = Path.Combine(_directory.FullName, "guard");
+        var allowed = AsherahServer.Build(
+            new Dictionary<string, string?> { ["AsherahServer:SocketFile"] = Path.Combine(_directory.FullName, "g1.sock") },
+            Variables(("ASHERAH_DATA_DIR", data)));
+        await using (allowed)
+        {
+            await AsherahServer.StartAsync(allowed);
+            await allowed.StopAsync();
+        }
+
+        var guarded = AsherahServer.Build(
+            new Dictionary<string, string?> { ["AsherahServer:SocketFile"] = Path.Combine(_directory.FullName, "g2.sock") },
+            Variables(("ASHERAH_DATA_DIR", data), ("ASHERAH_ALLOW_DEVELOPMENT_COMPONENTS_IN_PRODUCTION", "false")));
+        await using (guarded)
+        {
+            var e = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => AsherahServer.StartAsync(guarded));
+            Assert.Contains("AllowDevelopmentComponentsInProduction", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task CanonicalVariables_AreRead_AndTheCommandLineWinsOverThem()
     {
         var socket = Path.Combine(_directory.FullName, "v.sock");
