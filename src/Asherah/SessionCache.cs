@@ -53,10 +53,16 @@ internal sealed class SessionCache : IDisposable
     /// <summary>Sessions in the cache (not counting evicted ones still in use).</summary>
     public int Count => _entries.Count;
 
+    /// <summary>Most sessions the cache keeps (the policy's size, as the eviction policy honours it).</summary>
+    public int Capacity => _entries.Capacity;
+
     /// <summary>Envelopes not yet disposed: cached, or evicted and still in use (for tests).</summary>
     internal int LiveCount => _live.Count;
 
     public bool IsDisposed => _disposed;
+
+    /// <summary>Whether the cache holds <paramref name="envelope"/> (O(n): for tests).</summary>
+    internal bool Holds(EnvelopeEncryption envelope) => _entries.Snapshot().Any(p => p.Value.Envelope == envelope);
 
     /// <summary>The envelope for a partition, counted as in use until <see cref="Release"/>.</summary>
     public EnvelopeEncryption Acquire(string partitionId)
