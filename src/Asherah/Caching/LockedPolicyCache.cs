@@ -22,6 +22,9 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     private readonly Lock _sync = new();
     private bool _disposed;
 
+    // Entries, kept under the lock: ConcurrentDictionary.Count would take every one of its bucket locks on each add.
+    private int _count;
+
     protected LockedPolicyCache(int capacity, Action<TKey, TValue>? onEvicted, IEqualityComparer<TKey>? comparer)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
@@ -32,7 +35,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
 
     public abstract CacheEvictionPolicy Policy { get; }
 
-    public int Count => _map.Count;
+    public int Count => Volatile.Read(ref _count);
 
     public int Capacity { get; }
 
@@ -74,16 +77,18 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
                 return false;
             }
 
-            if (_map.Count >= Capacity)
+            if (_count >= Capacity)
             {
                 victim = SelectVictim();
                 Unlink(victim);
                 _map.TryRemove(victim.Key, out _);
+                _count--;
             }
 
             var node = new CacheNode<TKey, TValue>(key, value);
             _map[key] = node;
             OnAdd(node);
+            Volatile.Write(ref _count, _count + 1);
         }
 
         if (victim is not null)
@@ -101,6 +106,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
             if (_map.TryRemove(key, out var node))
             {
                 Unlink(node);
+                Volatile.Write(ref _count, _count - 1);
                 value = node.Value;
                 return true;
             }
@@ -126,6 +132,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
             _disposed = true;
             left = [.. _map.Values];
             _map.Clear();
+            Volatile.Write(ref _count, 0);
             Clear();
             foreach (var node in left)
             {

@@ -18,7 +18,15 @@ internal sealed class CacheTierMetrics(AsherahMetrics metrics, string tier)
 
     public string Tier { get; } = tier;
 
-    public void Hit() => metrics.CacheHits.Add(1, _tag);
+    public void Hit()
+    {
+        // Enabled is one field read; without a listener the hit path skips the call altogether.
+        var hits = metrics.CacheHits;
+        if (hits.Enabled)
+        {
+            hits.Add(1, _tag);
+        }
+    }
 
     public void Miss() => metrics.CacheMisses.Add(1, _tag);
 

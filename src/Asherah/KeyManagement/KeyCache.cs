@@ -28,6 +28,10 @@ internal sealed class KeyCache : IDisposable
 {
     private readonly IBoundedCache<CachedKeyId, KeyCacheEntry> _store;
     private readonly bool _ownsStore;
+
+    // Bounded stores must see every hit (or the policy would evict the hottest key); an unbounded one never evicts, so
+    // the ring's newest key can be served from _latest without a lookup.
+    private readonly bool _bounded;
     private readonly string _latestKeyId;
     private readonly int _latestKeyIdHash;
     private readonly long _revokeCheckTicks;
@@ -46,6 +50,7 @@ internal sealed class KeyCache : IDisposable
         _metrics = metrics;
         _store = store;
         _ownsStore = ownsStore;
+        _bounded = store.Policy != CacheEvictionPolicy.Simple;
     }
 
     /// <summary>Cached keys of this ring (O(n) when the store is shared: for tests and diagnostics).</summary>
@@ -76,7 +81,13 @@ internal sealed class KeyCache : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CryptoKey? TryGet(string keyId, long created, long nowTicks)
     {
-        if (_store.TryGet(Id(keyId, created), out var entry) && IsFresh(entry, nowTicks) && entry.Key.TryAcquire())
+        var entry = _latest;
+        if ((_bounded || entry is null || entry.Key.Created != created || !IsOwn(keyId)) && !_store.TryGet(Id(keyId, created), out entry))
+        {
+            return null;
+        }
+
+        if (IsFresh(entry, nowTicks) && entry.Key.TryAcquire())
         {
             _metrics.Hit();
             return entry.Key;
@@ -92,6 +103,13 @@ internal sealed class KeyCache : IDisposable
         var entry = _latest;
         if (entry is not null && IsFresh(entry, nowTicks) && entry.Key.TryAcquire())
         {
+            if (_bounded && !_store.TryGet(new CachedKeyId(_latestKeyId, _latestKeyIdHash, entry.Key.Created), out _))
+            {
+                // Tells the policy of the hit; when the entry was evicted, the key (still referenced) serves this
+                // operation and the next one reloads it.
+                Interlocked.CompareExchange(ref _latest, null, entry);
+            }
+
             _metrics.Hit();
             return entry.Key;
         }
