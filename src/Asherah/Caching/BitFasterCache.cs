@@ -1,0 +1,142 @@
+using BitFaster.Caching;
+using BitFaster.Caching.Lfu;
+using BitFaster.Caching.Lru;
+using BitFaster.Caching.Scheduler;
+
+namespace Asherah.Caching;
+
+/// <summary>
+/// <see cref="CacheEvictionPolicy.Lru"/> and <see cref="CacheEvictionPolicy.TinyLfu"/>: BitFaster.Caching's
+/// <c>ConcurrentLru</c> and <c>ConcurrentLfu</c> behind <see cref="IBoundedCache{TKey, TValue}"/>.
+/// </summary>
+/// <remarks>
+/// <para><b>lru</b> = <c>ConcurrentLru</c>: a pseudo-LRU (TU-Q) of three FIFO queues, hot, warm and cold (10/80/10 % of
+/// the capacity); a hit sets the item's accessed flag (no lock, no allocation); an add cycles the queue heads, moving
+/// accessed items to warm and evicting unaccessed cold ones. Capacity at least 3 (one item per queue); smaller
+/// capacities are raised to 3. Count may exceed the capacity by the number of threads adding at the same instant.</para>
+/// <para><b>tinylfu</b> = <c>ConcurrentLfu</c>: W-TinyLFU as in Caffeine: a count-min sketch of 4-bit counters halved
+/// every 10 × capacity samples (aging), a window LRU (1 % at first) in front of a main space split into probation and
+/// protected LRUs, an admission contest between the window's victim and probation's victim by sketch frequency, and
+/// hill climbing of the window size. Reads are recorded in a lossy striped buffer (no lock; under contention some reads
+/// are dropped), writes in a bounded buffer; both are applied under a maintenance lock that a thread takes only with
+/// <c>TryEnter</c>. Maintenance runs on the calling thread (<c>ForegroundScheduler</c>), so no background work outlives
+/// the cache and eviction callbacks run on the threads using the cache; Count may exceed the capacity by the writes
+/// buffered while another thread holds the maintenance lock. BitFaster's sketch has no doorkeeper bloom filter
+/// (neither has Caffeine's).</para>
+/// </remarks>
+internal sealed class BitFasterCache<TKey, TValue> : IBoundedCache<TKey, TValue>
+    where TKey : notnull
+{
+    /// <summary>Smallest capacity <c>ConcurrentLru</c> accepts (one item in each of its three queues).</summary>
+    public const int MinimumLruCapacity = 3;
+
+    private readonly ICache<TKey, CacheSlot<TValue>> _cache;
+    private readonly ConcurrentLfu<TKey, CacheSlot<TValue>>? _lfu;
+    private readonly Action<TKey, TValue>? _onEvicted;
+    private volatile bool _disposed;
+
+    private BitFasterCache(CacheEvictionPolicy policy, ICache<TKey, CacheSlot<TValue>> cache, Action<TKey, TValue>? onEvicted)
+    {
+        Policy = policy;
+        _cache = cache;
+        _lfu = cache as ConcurrentLfu<TKey, CacheSlot<TValue>>;
+        _onEvicted = onEvicted;
+        Capacity = cache.Policy.Eviction.Value!.Capacity;
+        cache.Events.Value!.ItemRemoved += OnItemRemoved;
+    }
+
+    public CacheEvictionPolicy Policy { get; }
+
+    public int Count => _cache.Count;
+
+    public int Capacity { get; }
+
+    public static BitFasterCache<TKey, TValue> Lru(int capacity, Action<TKey, TValue>? onEvicted, IEqualityComparer<TKey>? comparer) =>
+        new(
+            CacheEvictionPolicy.Lru,
+            new ConcurrentLru<TKey, CacheSlot<TValue>>(
+                Environment.ProcessorCount,
+                Math.Max(capacity, MinimumLruCapacity),
+                comparer ?? EqualityComparer<TKey>.Default),
+            onEvicted);
+
+    public static BitFasterCache<TKey, TValue> TinyLfu(int capacity, Action<TKey, TValue>? onEvicted, IEqualityComparer<TKey>? comparer) =>
+        new(
+            CacheEvictionPolicy.TinyLfu,
+            new ConcurrentLfu<TKey, CacheSlot<TValue>>(
+                Environment.ProcessorCount,
+                capacity,
+                new ForegroundScheduler(),
+                comparer ?? EqualityComparer<TKey>.Default),
+            onEvicted);
+
+    public bool TryGet(TKey key, out TValue value)
+    {
+        if (_cache.TryGet(key, out var slot))
+        {
+            value = slot.Value;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    public bool TryAdd(TKey key, TValue value)
+    {
+        if (_disposed)
+        {
+            return false;
+        }
+
+        var slot = new CacheSlot<TValue>(value);
+        var stored = _cache.GetOrAdd(key, static (_, s) => s, slot);
+        if (!ReferenceEquals(stored, slot))
+        {
+            return false;
+        }
+
+        if (_disposed)
+        {
+            // Dispose cleared the cache meanwhile and may have missed this entry (and what its add evicted).
+            bool reclaimed = slot.TryClaim();
+            _cache.Clear();
+            return !reclaimed;
+        }
+
+        return true;
+    }
+
+    public bool TryRemove(TKey key, out TValue value)
+    {
+        if (_cache.TryRemove(key, out var slot) && slot.TryClaim())
+        {
+            value = slot.Value;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    public IReadOnlyList<KeyValuePair<TKey, TValue>> Snapshot() =>
+        [.. _cache.Select(static p => new KeyValuePair<TKey, TValue>(p.Key, p.Value.Value))];
+
+    /// <summary>Applies buffered reads and writes now (<c>tinylfu</c>; nothing for <c>lru</c>): for tests that check exact eviction order.</summary>
+    internal void DoMaintenance() => _lfu?.DoMaintenance();
+
+    public void Dispose()
+    {
+        _disposed = true;
+        _cache.Clear();
+    }
+
+    private void OnItemRemoved(object? sender, ItemRemovedEventArgs<TKey, CacheSlot<TValue>> e)
+    {
+        // Removed: TryRemove claims the slot for its caller. Evicted, Cleared, Trimmed: the cache dropped it.
+        if (e.Reason != ItemRemovedReason.Removed && e.Value is { } slot && slot.TryClaim())
+        {
+            _onEvicted?.Invoke(e.Key, slot.Value);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+namespace Asherah.Caching;
+
+/// <summary>
+/// A cached value and who has taken it out: the eviction callback or a remover, whichever claims it first. Wrapping
+/// the value also keeps BitFaster.Caching from disposing <see cref="IDisposable"/> values itself on eviction.
+/// </summary>
+internal sealed class CacheSlot<TValue>(TValue value)
+{
+    private int _claimed;
+
+    public TValue Value { get; } = value;
+
+    /// <summary>True for exactly one caller: the one that now owns <see cref="Value"/>.</summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+}
