@@ -24,10 +24,10 @@ internal static class BoundedCache
         return policy switch
         {
             CacheEvictionPolicy.Simple => new UnboundedCache<TKey, TValue>(onEvicted, comparer),
-            CacheEvictionPolicy.Lru => BitFasterCache<TKey, TValue>.Lru(capacity, onEvicted, comparer),
+            CacheEvictionPolicy.Lru => new LinkedLruCache<TKey, TValue>(capacity, onEvicted, comparer),
             CacheEvictionPolicy.Lfu => new FrequencyBucketLfuCache<TKey, TValue>(capacity, onEvicted, comparer),
             CacheEvictionPolicy.Slru => new SegmentedLruCache<TKey, TValue>(capacity, onEvicted, comparer),
-            CacheEvictionPolicy.TinyLfu => BitFasterCache<TKey, TValue>.TinyLfu(capacity, onEvicted, comparer),
+            CacheEvictionPolicy.TinyLfu => new ConcurrentLfuCache<TKey, TValue>(capacity, onEvicted, comparer),
             _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Not a cache eviction policy."),
         };
     }

@@ -7,8 +7,9 @@ namespace Asherah;
 /// serves which policy:
 /// <list type="table">
 /// <item><term><see cref="Simple"/></term><description>an unbounded <c>ConcurrentDictionary</c>: nothing is evicted; the maximum size is ignored.</description></item>
-/// <item><term><see cref="Lru"/></term><description>BitFaster.Caching <c>ConcurrentLru</c>: an approximate LRU (TU-Q: hot, warm and cold
-/// queues); a hit only sets a flag, without a lock.</description></item>
+/// <item><term><see cref="Lru"/></term><description>written here: an exact LRU (one linked list) under one lock; a hit that finds the
+/// lock taken skips its move to the front instead of waiting. (BitFaster.Caching's <c>ConcurrentLru</c> is TU-Q, not
+/// LRU order.)</description></item>
 /// <item><term><see cref="Lfu"/></term><description>written here: an exact O(1) LFU (frequency buckets, least recent first among equals) under one lock;
 /// a hit that finds the lock taken skips its frequency bump instead of waiting.</description></item>
 /// <item><term><see cref="Slru"/></term><description>written here: an exact segmented LRU (probation 20 %, protected 80 %; a second hit
@@ -23,7 +24,7 @@ public enum CacheEvictionPolicy
     /// <summary>Unbounded: never evicts (canonical <c>simple</c>, the default for key caches).</summary>
     Simple,
 
-    /// <summary>Least recently used (approximate: <c>ConcurrentLru</c>).</summary>
+    /// <summary>Least recently used.</summary>
     Lru,
 
     /// <summary>Least frequently used, least recently used among equal frequencies.</summary>

@@ -1,20 +1,14 @@
 using BitFaster.Caching;
 using BitFaster.Caching.Lfu;
-using BitFaster.Caching.Lru;
 using BitFaster.Caching.Scheduler;
 
 namespace Asherah.Caching;
 
 /// <summary>
-/// <see cref="CacheEvictionPolicy.Lru"/> and <see cref="CacheEvictionPolicy.TinyLfu"/>: BitFaster.Caching's
-/// <c>ConcurrentLru</c> and <c>ConcurrentLfu</c> behind <see cref="IBoundedCache{TKey, TValue}"/>.
+/// <see cref="CacheEvictionPolicy.TinyLfu"/>: BitFaster.Caching's <c>ConcurrentLfu</c> behind <see cref="IBoundedCache{TKey, TValue}"/>.
 /// </summary>
 /// <remarks>
-/// <para><b>lru</b> = <c>ConcurrentLru</c>: a pseudo-LRU (TU-Q) of three FIFO queues, hot, warm and cold (10/80/10 % of
-/// the capacity); a hit sets the item's accessed flag (no lock, no allocation); an add cycles the queue heads, moving
-/// accessed items to warm and evicting unaccessed cold ones. Capacity at least 3 (one item per queue); smaller
-/// capacities are raised to 3. Count may exceed the capacity by the number of threads adding at the same instant.</para>
-/// <para><b>tinylfu</b> = <c>ConcurrentLfu</c>: W-TinyLFU as in Caffeine: a count-min sketch of 4-bit counters halved
+/// <para><c>ConcurrentLfu</c>: W-TinyLFU as in Caffeine: a count-min sketch of 4-bit counters halved
 /// every 10 × capacity samples (aging), a window LRU (1 % at first) in front of a main space split into probation and
 /// protected LRUs, an admission contest between the window's victim and probation's victim by sketch frequency, and
 /// hill climbing of the window size. Reads are recorded in a lossy striped buffer (no lock; under contention some reads
@@ -24,51 +18,33 @@ namespace Asherah.Caching;
 /// buffered while another thread holds the maintenance lock. BitFaster's sketch has no doorkeeper bloom filter
 /// (neither has Caffeine's).</para>
 /// </remarks>
-internal sealed class BitFasterCache<TKey, TValue> : IBoundedCache<TKey, TValue>
+internal sealed class ConcurrentLfuCache<TKey, TValue> : IBoundedCache<TKey, TValue>
     where TKey : notnull
 {
-    /// <summary>Smallest capacity <c>ConcurrentLru</c> accepts (one item in each of its three queues).</summary>
-    public const int MinimumLruCapacity = 3;
-
     private readonly ICache<TKey, CacheSlot<TValue>> _cache;
-    private readonly ConcurrentLfu<TKey, CacheSlot<TValue>>? _lfu;
+    private readonly ConcurrentLfu<TKey, CacheSlot<TValue>> _lfu;
     private readonly Action<TKey, TValue>? _onEvicted;
     private volatile bool _disposed;
 
-    private BitFasterCache(CacheEvictionPolicy policy, ICache<TKey, CacheSlot<TValue>> cache, Action<TKey, TValue>? onEvicted)
+    public ConcurrentLfuCache(int capacity, Action<TKey, TValue>? onEvicted, IEqualityComparer<TKey>? comparer)
     {
-        Policy = policy;
+        var cache = new ConcurrentLfu<TKey, CacheSlot<TValue>>(
+            Environment.ProcessorCount,
+            capacity,
+            new ForegroundScheduler(),
+            comparer ?? EqualityComparer<TKey>.Default);
         _cache = cache;
-        _lfu = cache as ConcurrentLfu<TKey, CacheSlot<TValue>>;
+        _lfu = cache;
         _onEvicted = onEvicted;
         Capacity = cache.Policy.Eviction.Value!.Capacity;
         cache.Events.Value!.ItemRemoved += OnItemRemoved;
     }
 
-    public CacheEvictionPolicy Policy { get; }
+    public CacheEvictionPolicy Policy => CacheEvictionPolicy.TinyLfu;
 
     public int Count => _cache.Count;
 
     public int Capacity { get; }
-
-    public static BitFasterCache<TKey, TValue> Lru(int capacity, Action<TKey, TValue>? onEvicted, IEqualityComparer<TKey>? comparer) =>
-        new(
-            CacheEvictionPolicy.Lru,
-            new ConcurrentLru<TKey, CacheSlot<TValue>>(
-                Environment.ProcessorCount,
-                Math.Max(capacity, MinimumLruCapacity),
-                comparer ?? EqualityComparer<TKey>.Default),
-            onEvicted);
-
-    public static BitFasterCache<TKey, TValue> TinyLfu(int capacity, Action<TKey, TValue>? onEvicted, IEqualityComparer<TKey>? comparer) =>
-        new(
-            CacheEvictionPolicy.TinyLfu,
-            new ConcurrentLfu<TKey, CacheSlot<TValue>>(
-                Environment.ProcessorCount,
-                capacity,
-                new ForegroundScheduler(),
-                comparer ?? EqualityComparer<TKey>.Default),
-            onEvicted);
 
     public bool TryGet(TKey key, out TValue value)
     {
@@ -122,8 +98,8 @@ internal sealed class BitFasterCache<TKey, TValue> : IBoundedCache<TKey, TValue>
     public IReadOnlyList<KeyValuePair<TKey, TValue>> Snapshot() =>
         [.. _cache.Select(static p => new KeyValuePair<TKey, TValue>(p.Key, p.Value.Value))];
 
-    /// <summary>Applies buffered reads and writes now (<c>tinylfu</c>; nothing for <c>lru</c>): for tests that check exact eviction order.</summary>
-    internal void DoMaintenance() => _lfu?.DoMaintenance();
+    /// <summary>Applies buffered reads and writes now: for tests that check exact eviction order.</summary>
+    internal void DoMaintenance() => _lfu.DoMaintenance();
 
     public void Dispose()
     {
