@@ -37,7 +37,7 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
         _systemKeys = new SystemKeyRing(context, new Partition(string.Empty, serviceId, productId, context.Metastore.KeySuffix).SystemKeyId);
         if (context.Policy.CacheSessions)
         {
-            _sessions = new SessionCache(NewEnvelope, context.Policy, context.Time, context.Logger);
+            _sessions = new SessionCache(NewEnvelope, context.Policy, context.Time, context.Logger, context.Metrics.SessionCache);
             context.Metrics.ObserveSessionCache(_sessions, static sessions => sessions.IsDisposed ? null : sessions.Count);
         }
     }
@@ -59,6 +59,8 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
     internal KeyContext Context => _context;
 
     internal SystemKeyRing SystemKeys => _systemKeys;
+
+    internal SessionCache? Sessions => _sessions;
 
     /// <summary>Starts building a factory. Note the argument order: product, then service.</summary>
     /// <remarks>
@@ -120,6 +122,7 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
             ReleaseOwned(envelope);
         }
 
+        _context.SharedIntermediateKeys?.Dispose();
         _systemKeys.Dispose();
         _ownedKms?.Dispose();
         _context.Metrics.Dispose();

@@ -17,7 +17,9 @@ namespace Asherah;
 /// </para>
 /// <para>
 /// Defaults: <see cref="ExpireAfter"/> 90 days, <see cref="CheckInterval"/> 60 minutes, session caching off,
-/// <see cref="SessionCacheMaxSize"/> 1,000, <see cref="SessionCacheDuration"/> 2 hours, <see cref="AesGcmEngine"/>
+/// <see cref="SessionCacheMaxSize"/> 1,000, <see cref="SessionCacheDuration"/> 2 hours, key caches unbounded
+/// (<see cref="CacheEvictionPolicy.Simple"/>; maximum sizes 1,000 for the bounded policies), session cache
+/// <see cref="CacheEvictionPolicy.Lru"/>, <see cref="AesGcmEngine"/>
 /// <see cref="AesGcmEngineKind.Auto"/>, <see cref="SecureMemory"/> locked memory required. <see cref="CryptoPolicy"/>,
 /// when set in code, wins over the five policy settings.
 /// </para>
@@ -33,6 +35,8 @@ public sealed class AsherahOptions
     /// <summary>The name of the configuration section options are bound from: <c>Asherah</c>.</summary>
     public const string SectionName = "Asherah";
 
+    // Holds and range-checks the cache settings, with CryptoPolicy's defaults (one place for both).
+    private readonly NeverExpiredCryptoPolicy _cachePolicy = new();
     private TimeSpan _expireAfter = TimeSpan.FromDays(90);
     private TimeSpan _checkInterval = TimeSpan.FromMinutes(60);
     private int _sessionCacheMaxSize = 1000;
@@ -123,7 +127,7 @@ public sealed class AsherahOptions
     /// </remarks>
     public bool EnableSessionCaching { get; set; }
 
-    /// <summary>Most unused sessions the session cache keeps.</summary>
+    /// <summary>Most sessions the session cache keeps (a session evicted while in use is disposed when released).</summary>
     /// <remarks>
     /// Default 1,000; must be positive. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
     /// <c>Asherah:SessionCacheMaxSize</c>; environment <c>ASHERAH_SESSION_CACHE_MAX_SIZE</c>.
@@ -153,6 +157,77 @@ public sealed class AsherahOptions
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
             _sessionCacheDuration = value;
         }
+    }
+
+    /// <summary>Most system keys cached under a bounded <see cref="SystemKeyCacheEvictionPolicy"/>.</summary>
+    /// <remarks>
+    /// Default 1,000; must be positive. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:SystemKeyCacheMaxSize</c>; environment <c>ASHERAH_SYSTEM_KEY_CACHE_MAX_SIZE</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int SystemKeyCacheMaxSize
+    {
+        get => _cachePolicy.SystemKeyCacheMaxSize;
+        set => _cachePolicy.SystemKeyCacheMaxSize = value;
+    }
+
+    /// <summary>How the system-key cache evicts.</summary>
+    /// <remarks>
+    /// Default <see cref="CacheEvictionPolicy.Simple"/> (unbounded). Ignored when <see cref="CryptoPolicy"/> is set.
+    /// Configuration key <c>Asherah:SystemKeyCacheEvictionPolicy</c> (<c>simple</c>, <c>lru</c>, <c>lfu</c>,
+    /// <c>slru</c> or <c>tinylfu</c>, any case); environment <c>ASHERAH_SYSTEM_KEY_CACHE_EVICTION_POLICY</c>.
+    /// </remarks>
+    public CacheEvictionPolicy SystemKeyCacheEvictionPolicy
+    {
+        get => _cachePolicy.SystemKeyCacheEvictionPolicy;
+        set => _cachePolicy.SystemKeyCacheEvictionPolicy = value;
+    }
+
+    /// <summary>Most intermediate keys cached per session (or in the shared cache) under a bounded <see cref="IntermediateKeyCacheEvictionPolicy"/>.</summary>
+    /// <remarks>
+    /// Default 1,000; must be positive. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:IntermediateKeyCacheMaxSize</c>; environment <c>ASHERAH_INTERMEDIATE_KEY_CACHE_MAX_SIZE</c>.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int IntermediateKeyCacheMaxSize
+    {
+        get => _cachePolicy.IntermediateKeyCacheMaxSize;
+        set => _cachePolicy.IntermediateKeyCacheMaxSize = value;
+    }
+
+    /// <summary>How the intermediate-key cache evicts.</summary>
+    /// <remarks>
+    /// Default <see cref="CacheEvictionPolicy.Simple"/> (unbounded). Ignored when <see cref="CryptoPolicy"/> is set.
+    /// Configuration key <c>Asherah:IntermediateKeyCacheEvictionPolicy</c> (<c>simple</c>, <c>lru</c>, <c>lfu</c>,
+    /// <c>slru</c> or <c>tinylfu</c>, any case); environment <c>ASHERAH_INTERMEDIATE_KEY_CACHE_EVICTION_POLICY</c>.
+    /// </remarks>
+    public CacheEvictionPolicy IntermediateKeyCacheEvictionPolicy
+    {
+        get => _cachePolicy.IntermediateKeyCacheEvictionPolicy;
+        set => _cachePolicy.IntermediateKeyCacheEvictionPolicy = value;
+    }
+
+    /// <summary>Whether one intermediate-key cache serves every session of the factory instead of one per session.</summary>
+    /// <remarks>
+    /// Default <see langword="false"/>. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:SharedIntermediateKeyCache</c>; environment <c>ASHERAH_SHARED_INTERMEDIATE_KEY_CACHE</c>.
+    /// </remarks>
+    public bool SharedIntermediateKeyCache
+    {
+        get => _cachePolicy.SharedIntermediateKeyCache;
+        set => _cachePolicy.SharedIntermediateKeyCache = value;
+    }
+
+    /// <summary>How the session cache evicts when it holds <see cref="SessionCacheMaxSize"/> sessions.</summary>
+    /// <remarks>
+    /// Default <see cref="CacheEvictionPolicy.Lru"/>. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:SessionCacheEvictionPolicy</c> (<c>simple</c>, <c>lru</c>, <c>lfu</c>, <c>slru</c> or
+    /// <c>tinylfu</c>, any case); environment <c>ASHERAH_SESSION_CACHE_EVICTION_POLICY</c>.
+    /// </remarks>
+    public CacheEvictionPolicy SessionCacheEvictionPolicy
+    {
+        get => _cachePolicy.SessionCacheEvictionPolicy;
+        set => _cachePolicy.SessionCacheEvictionPolicy = value;
     }
 
     /// <summary>A policy set in code; when set it wins over <see cref="ExpireAfter"/>, <see cref="CheckInterval"/> and the session cache settings.</summary>
@@ -227,5 +302,11 @@ public sealed class AsherahOptions
         CacheSessions = EnableSessionCaching,
         SessionCacheMaxSize = SessionCacheMaxSize,
         SessionCacheExpiration = SessionCacheDuration,
+        SystemKeyCacheMaxSize = SystemKeyCacheMaxSize,
+        SystemKeyCacheEvictionPolicy = SystemKeyCacheEvictionPolicy,
+        IntermediateKeyCacheMaxSize = IntermediateKeyCacheMaxSize,
+        IntermediateKeyCacheEvictionPolicy = IntermediateKeyCacheEvictionPolicy,
+        SharedIntermediateKeyCache = SharedIntermediateKeyCache,
+        SessionCacheEvictionPolicy = SessionCacheEvictionPolicy,
     };
 }

@@ -8,7 +8,10 @@ namespace Asherah.Diagnostics;
 /// <remarks>
 /// Instruments: <c>asherah.envelope.encryptions</c> and <c>asherah.envelope.decryptions</c> (records),
 /// <c>asherah.keys.loaded</c> and <c>asherah.keys.created</c> (keys, tagged <c>tier</c> = system|intermediate),
-/// <c>asherah.sessions.cached</c> (sessions in the session cache).
+/// <c>asherah.sessions.cached</c> (sessions in the session cache), and per cache tier (tagged <c>tier</c> =
+/// system_key|intermediate_key|session) <c>asherah.cache.hits</c> (lookups answered from the cache),
+/// <c>asherah.cache.misses</c> (loads because an entry was absent or due for its revocation check: one per load, however
+/// many callers waited on it) and <c>asherah.cache.evictions</c> (entries dropped for capacity or idleness).
 /// <para>
 /// Lifetime: a meter this class creates is disposed with it (a live <see cref="Meter"/> is reachable from a static
 /// list, so an undisposed one would keep its instruments and their callbacks alive). A meter from an
@@ -32,6 +35,12 @@ internal sealed class AsherahMetrics : IDisposable
         Decryptions = _meter.CreateCounter<long>("asherah.envelope.decryptions", "{record}", "Records decrypted.");
         KeysLoaded = _meter.CreateCounter<long>("asherah.keys.loaded", "{key}", "Keys loaded from the metastore and decrypted.");
         KeysCreated = _meter.CreateCounter<long>("asherah.keys.created", "{key}", "Keys created and stored.");
+        CacheHits = _meter.CreateCounter<long>("asherah.cache.hits", "{lookup}", "Cache lookups answered from the cache.");
+        CacheMisses = _meter.CreateCounter<long>("asherah.cache.misses", "{lookup}", "Cache lookups that loaded the entry.");
+        CacheEvictions = _meter.CreateCounter<long>("asherah.cache.evictions", "{entry}", "Cache entries dropped for capacity or idleness.");
+        SystemKeyCache = new CacheTierMetrics(this, CacheTierMetrics.SystemKey);
+        IntermediateKeyCache = new CacheTierMetrics(this, CacheTierMetrics.IntermediateKey);
+        SessionCache = new CacheTierMetrics(this, CacheTierMetrics.Session);
     }
 
     public Counter<long> Encryptions { get; }
@@ -41,6 +50,18 @@ internal sealed class AsherahMetrics : IDisposable
     public Counter<long> KeysLoaded { get; }
 
     public Counter<long> KeysCreated { get; }
+
+    public Counter<long> CacheHits { get; }
+
+    public Counter<long> CacheMisses { get; }
+
+    public Counter<long> CacheEvictions { get; }
+
+    public CacheTierMetrics SystemKeyCache { get; }
+
+    public CacheTierMetrics IntermediateKeyCache { get; }
+
+    public CacheTierMetrics SessionCache { get; }
 
     /// <summary>
     /// Reports <paramref name="count"/> of <paramref name="source"/> as <c>asherah.sessions.cached</c> while the source

@@ -30,6 +30,12 @@ namespace Asherah;
 /// ASHERAH_ENABLE_SESSION_CACHING                         Asherah:EnableSessionCaching true | false
 /// ASHERAH_SESSION_CACHE_MAX_SIZE                         Asherah:SessionCacheMaxSize
 /// ASHERAH_SESSION_CACHE_DURATION                         Asherah:SessionCacheDuration
+/// ASHERAH_SYSTEM_KEY_CACHE_MAX_SIZE                      Asherah:SystemKeyCacheMaxSize
+/// ASHERAH_SYSTEM_KEY_CACHE_EVICTION_POLICY               Asherah:SystemKeyCacheEvictionPolicy         simple | lru | lfu | slru | tinylfu
+/// ASHERAH_INTERMEDIATE_KEY_CACHE_MAX_SIZE                Asherah:IntermediateKeyCacheMaxSize
+/// ASHERAH_INTERMEDIATE_KEY_CACHE_EVICTION_POLICY         Asherah:IntermediateKeyCacheEvictionPolicy   simple | lru | lfu | slru | tinylfu
+/// ASHERAH_SHARED_INTERMEDIATE_KEY_CACHE                  Asherah:SharedIntermediateKeyCache           true | false
+/// ASHERAH_SESSION_CACHE_EVICTION_POLICY                  Asherah:SessionCacheEvictionPolicy           simple | lru | lfu | slru | tinylfu
 /// ASHERAH_AES_GCM_ENGINE                                 Asherah:AesGcmEngine         Auto | Intrinsics | Platform
 /// ASHERAH_SECURE_MEMORY_ALLOW_UNLOCKED_FALLBACK          Asherah:SecureMemory:AllowUnlockedFallback
 /// ASHERAH_SECURE_MEMORY_STRICT_PROTECTION                Asherah:SecureMemory:StrictProtection
@@ -63,6 +69,12 @@ public static class AsherahEnvironmentVariables
         ("ASHERAH_ENABLE_SESSION_CACHING", "Asherah:EnableSessionCaching"),
         ("ASHERAH_SESSION_CACHE_MAX_SIZE", "Asherah:SessionCacheMaxSize"),
         ("ASHERAH_SESSION_CACHE_DURATION", "Asherah:SessionCacheDuration"),
+        ("ASHERAH_SYSTEM_KEY_CACHE_MAX_SIZE", "Asherah:SystemKeyCacheMaxSize"),
+        ("ASHERAH_SYSTEM_KEY_CACHE_EVICTION_POLICY", "Asherah:SystemKeyCacheEvictionPolicy"),
+        ("ASHERAH_INTERMEDIATE_KEY_CACHE_MAX_SIZE", "Asherah:IntermediateKeyCacheMaxSize"),
+        ("ASHERAH_INTERMEDIATE_KEY_CACHE_EVICTION_POLICY", "Asherah:IntermediateKeyCacheEvictionPolicy"),
+        ("ASHERAH_SHARED_INTERMEDIATE_KEY_CACHE", "Asherah:SharedIntermediateKeyCache"),
+        ("ASHERAH_SESSION_CACHE_EVICTION_POLICY", "Asherah:SessionCacheEvictionPolicy"),
         ("ASHERAH_AES_GCM_ENGINE", "Asherah:AesGcmEngine"),
         ("ASHERAH_SECURE_MEMORY_ALLOW_UNLOCKED_FALLBACK", "Asherah:SecureMemory:AllowUnlockedFallback"),
         ("ASHERAH_SECURE_MEMORY_STRICT_PROTECTION", "Asherah:SecureMemory:StrictProtection"),

@@ -39,6 +39,12 @@ internal static class AsherahOptionsBinder
         Read<bool>(section, "EnableSessionCaching", errors, TryFlag, FlagForm, v => options.EnableSessionCaching = v);
         Read<int>(section, "SessionCacheMaxSize", errors, TryInt, IntForm, v => options.SessionCacheMaxSize = v);
         Read<TimeSpan>(section, "SessionCacheDuration", errors, TryDuration, DurationForm, v => options.SessionCacheDuration = v);
+        Read<int>(section, "SystemKeyCacheMaxSize", errors, TryInt, IntForm, v => options.SystemKeyCacheMaxSize = v);
+        Read<CacheEvictionPolicy>(section, "SystemKeyCacheEvictionPolicy", errors, TryPolicy, PolicyForm, v => options.SystemKeyCacheEvictionPolicy = v);
+        Read<int>(section, "IntermediateKeyCacheMaxSize", errors, TryInt, IntForm, v => options.IntermediateKeyCacheMaxSize = v);
+        Read<CacheEvictionPolicy>(section, "IntermediateKeyCacheEvictionPolicy", errors, TryPolicy, PolicyForm, v => options.IntermediateKeyCacheEvictionPolicy = v);
+        Read<bool>(section, "SharedIntermediateKeyCache", errors, TryFlag, FlagForm, v => options.SharedIntermediateKeyCache = v);
+        Read<CacheEvictionPolicy>(section, "SessionCacheEvictionPolicy", errors, TryPolicy, PolicyForm, v => options.SessionCacheEvictionPolicy = v);
         Read<AesGcmEngineKind>(section, "AesGcmEngine", errors, TryEngine, "Auto, Intrinsics or Platform", v => options.AesGcmEngine = v);
 
         var memory = section.GetSection("SecureMemory");
@@ -52,6 +58,7 @@ internal static class AsherahOptionsBinder
     private const string DurationForm = "a Go duration such as 2160h, 90m or 1h30m (d for days), or a TimeSpan such as 90.00:00:00";
     private const string FlagForm = "true or false";
     private const string IntForm = "a whole number";
+    private const string PolicyForm = "a cache eviction policy: simple, lru, lfu, slru or tinylfu";
 
     private delegate bool TryParse<T>(string text, out T value);
 
@@ -110,6 +117,13 @@ internal static class AsherahOptionsBinder
                 value = false;
                 return false;
         }
+    }
+
+    private static bool TryPolicy(string text, out CacheEvictionPolicy value)
+    {
+        bool parsed = Caching.BoundedCache.TryParsePolicy(text, out var policy);
+        value = policy.GetValueOrDefault();
+        return parsed;
     }
 
     private static bool TryEngine(string text, out AesGcmEngineKind value) =>

@@ -9,12 +9,25 @@ namespace Asherah;
 /// metastore's primary key and agree on one key. Defaults: revoke check every 60 minutes, system and intermediate key
 /// caching on, session caching off, at most 1,000 cached sessions, unused sessions kept 2 hours (the Go and Java
 /// default; canonical C# uses 2 minutes).
+/// <para>
+/// Cache sizes and eviction (canonical Go's names): system keys per factory and intermediate keys per session (or one
+/// intermediate-key cache shared by the factory, <see cref="SharedIntermediateKeyCache"/>) default to
+/// <see cref="CacheEvictionPolicy.Simple"/> (unbounded, as before; the maximum sizes, default 1,000, apply to the
+/// bounded policies); the session cache defaults to <see cref="CacheEvictionPolicy.Lru"/> over
+/// <see cref="SessionCacheMaxSize"/> (canonical Go uses <c>slru</c>). An evicted key is wiped only when no operation
+/// still uses it; an evicted session is disposed only when no caller holds it.
+/// </para>
 /// </remarks>
 public abstract class CryptoPolicy
 {
     private TimeSpan _revokeCheckInterval = TimeSpan.FromMinutes(60);
     private int _sessionCacheMaxSize = 1000;
     private TimeSpan _sessionCacheExpiration = TimeSpan.FromHours(2);
+    private int _systemKeyCacheMaxSize = 1000;
+    private int _intermediateKeyCacheMaxSize = 1000;
+    private CacheEvictionPolicy _systemKeyCacheEvictionPolicy = CacheEvictionPolicy.Simple;
+    private CacheEvictionPolicy _intermediateKeyCacheEvictionPolicy = CacheEvictionPolicy.Simple;
+    private CacheEvictionPolicy _sessionCacheEvictionPolicy = CacheEvictionPolicy.Lru;
 
     /// <summary>Whether a key created at <paramref name="created"/> is expired at <paramref name="now"/>.</summary>
     public abstract bool IsKeyExpired(DateTimeOffset created, DateTimeOffset now);
@@ -43,7 +56,10 @@ public abstract class CryptoPolicy
     /// </summary>
     public bool CacheSessions { get; set; }
 
-    /// <summary>Most unused sessions the session cache keeps; sessions in use are never evicted. Default 1,000.</summary>
+    /// <summary>
+    /// Most sessions the session cache keeps under a bounded <see cref="SessionCacheEvictionPolicy"/>. Default 1,000.
+    /// A session evicted while in use stays usable by its holders and is disposed when the last one lets go.
+    /// </summary>
     public int SessionCacheMaxSize
     {
         get => _sessionCacheMaxSize;
@@ -65,9 +81,76 @@ public abstract class CryptoPolicy
         }
     }
 
+    /// <summary>Most system keys cached per factory under a bounded <see cref="SystemKeyCacheEvictionPolicy"/>. Default 1,000; at least 1.</summary>
+    public int SystemKeyCacheMaxSize
+    {
+        get => _systemKeyCacheMaxSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, 0);
+            _systemKeyCacheMaxSize = value;
+        }
+    }
+
+    /// <summary>How the system-key cache evicts. Default <see cref="CacheEvictionPolicy.Simple"/> (unbounded).</summary>
+    public CacheEvictionPolicy SystemKeyCacheEvictionPolicy
+    {
+        get => _systemKeyCacheEvictionPolicy;
+        set => _systemKeyCacheEvictionPolicy = CheckPolicy(value);
+    }
+
+    /// <summary>
+    /// Most intermediate keys cached per session (or in the shared cache, <see cref="SharedIntermediateKeyCache"/>)
+    /// under a bounded <see cref="IntermediateKeyCacheEvictionPolicy"/>. Default 1,000; at least 1.
+    /// </summary>
+    public int IntermediateKeyCacheMaxSize
+    {
+        get => _intermediateKeyCacheMaxSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, 0);
+            _intermediateKeyCacheMaxSize = value;
+        }
+    }
+
+    /// <summary>How the intermediate-key cache evicts. Default <see cref="CacheEvictionPolicy.Simple"/> (unbounded).</summary>
+    public CacheEvictionPolicy IntermediateKeyCacheEvictionPolicy
+    {
+        get => _intermediateKeyCacheEvictionPolicy;
+        set => _intermediateKeyCacheEvictionPolicy = CheckPolicy(value);
+    }
+
+    /// <summary>
+    /// Whether one intermediate-key cache serves every session of the factory (bounded by
+    /// <see cref="IntermediateKeyCacheMaxSize"/> across all partitions) instead of one cache per session. Default
+    /// <see langword="false"/>. With it, a session's keys outlive the session until evicted or the factory is disposed.
+    /// </summary>
+    public bool SharedIntermediateKeyCache { get; set; }
+
+    /// <summary>
+    /// How the session cache evicts when it holds <see cref="SessionCacheMaxSize"/> sessions. Default
+    /// <see cref="CacheEvictionPolicy.Lru"/>; <see cref="CacheEvictionPolicy.Simple"/> keeps every session until it has
+    /// been idle for <see cref="SessionCacheExpiration"/>.
+    /// </summary>
+    public CacheEvictionPolicy SessionCacheEvictionPolicy
+    {
+        get => _sessionCacheEvictionPolicy;
+        set => _sessionCacheEvictionPolicy = CheckPolicy(value);
+    }
+
     /// <summary>Whether decrypting under an expired or revoked intermediate key is logged. Default <see langword="false"/>.</summary>
     public bool NotifyExpiredIntermediateKeyOnRead { get; set; }
 
     /// <summary>Whether decrypting under an expired or revoked system key is logged. Default <see langword="false"/>.</summary>
     public bool NotifyExpiredSystemKeyOnRead { get; set; }
+
+    private static CacheEvictionPolicy CheckPolicy(CacheEvictionPolicy value)
+    {
+        if (!Enum.IsDefined(value))
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), value, "Not a cache eviction policy.");
+        }
+
+        return value;
+    }
 }

@@ -15,7 +15,7 @@ namespace Asherah.KeyManagement;
 /// </para>
 /// </remarks>
 internal sealed class IntermediateKeyRing(KeyContext context, Partition partition, SystemKeyRing systemKeys)
-    : KeyRing(context, partition.IntermediateKeyId, context.Policy.CacheIntermediateKeys)
+    : KeyRing(context, partition.IntermediateKeyId, context.Policy.CacheIntermediateKeys ? KeyCache.ForIntermediateKeys : null)
 {
     protected override string Tier => "intermediate";
 

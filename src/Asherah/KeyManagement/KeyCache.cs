@@ -1,41 +1,73 @@
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Asherah.Caching;
+using Asherah.Diagnostics;
 using Asherah.Keys;
 
 namespace Asherah.KeyManagement;
 
 /// <summary>
-/// Decrypted keys by (key id, created), with the newest key of one id (the ring's own) at hand for writes.
+/// Decrypted keys by (key id, created), in a bounded cache of the tier's <see cref="CacheEvictionPolicy"/>, with the
+/// newest key of the ring's own id at hand for writes.
 /// </summary>
 /// <remarks>
-/// Reads take no lock. An entry is fresh while it was loaded less than the revoke-check interval ago, or once it is
-/// known revoked (a final state); a stale entry is re-checked against the metastore by the owning ring, which then
-/// replaces it with a new entry. The cache owns one reference to every key in it and drops them all on dispose.
+/// Reads take no lock of ours (the policy's own costs: <see cref="CacheEvictionPolicy"/>). An entry is fresh while it
+/// was loaded less than the revoke-check interval ago, or once it is known revoked (a final state); a stale entry is
+/// re-checked against the metastore by the owning ring, which then marks it fresh.
+/// <para>
+/// Ownership: the store owns one reference to every key in it and drops it when the entry leaves (evicted, or at
+/// dispose); an operation holds its own reference (<see cref="CryptoKey.TryAcquire"/>), so a key evicted under an
+/// operation is wiped when that operation releases it, never before. <c>_latest</c> may still point to an evicted
+/// entry: it is used only through <see cref="CryptoKey.TryAcquire"/>, which fails once the key is freed.
+/// </para>
+/// <para>
+/// A per-ring cache owns its store and disposes it with the ring. The shared intermediate-key store
+/// (<see cref="CryptoPolicy.SharedIntermediateKeyCache"/>) belongs to the <see cref="KeyContext"/>; rings only use it.
+/// </para>
 /// </remarks>
 internal sealed class KeyCache : IDisposable
 {
-    // The ring's own id is looked up on every operation: key it by created alone so the hot path hashes a long, not a
-    // string. Other ids (another region's keys) are rarer and keyed by (id, created).
-    private readonly ConcurrentDictionary<long, Entry> _own = new();
-    private readonly ConcurrentDictionary<(string KeyId, long Created), Entry> _foreign = new();
+    private readonly IBoundedCache<CachedKeyId, KeyCacheEntry> _store;
+    private readonly bool _ownsStore;
     private readonly string _latestKeyId;
+    private readonly int _latestKeyIdHash;
     private readonly long _revokeCheckTicks;
     private readonly TimeProvider _time;
+    private readonly CacheTierMetrics _metrics;
     private readonly Lock _latestLock = new();
-    private volatile Entry? _latest;
+    private volatile KeyCacheEntry? _latest;
     private volatile bool _disposed;
 
-    public KeyCache(string latestKeyId, TimeSpan revokeCheckInterval, TimeProvider time)
+    private KeyCache(string latestKeyId, KeyContext context, CacheTierMetrics metrics, IBoundedCache<CachedKeyId, KeyCacheEntry> store, bool ownsStore)
     {
         _latestKeyId = latestKeyId;
-        _time = time;
-        _revokeCheckTicks = revokeCheckInterval.Ticks;
+        _latestKeyIdHash = CachedKeyId.HashOf(latestKeyId);
+        _time = context.Time;
+        _revokeCheckTicks = context.Policy.RevokeCheckInterval.Ticks;
+        _metrics = metrics;
+        _store = store;
+        _ownsStore = ownsStore;
     }
 
-    public int Count => _own.Count + _foreign.Count;
+    /// <summary>Cached keys of this ring (O(n) when the store is shared: for tests and diagnostics).</summary>
+    public int Count => _ownsStore ? _store.Count : Keys.Count;
 
-    /// <summary>A snapshot of the cached keys (for tests and diagnostics).</summary>
-    public IReadOnlyList<CryptoKey> Keys => [.. _own.Values.Select(e => e.Key), .. _foreign.Values.Select(e => e.Key)];
+    /// <summary>A snapshot of this ring's cached keys (for tests and diagnostics).</summary>
+    public IReadOnlyList<CryptoKey> Keys =>
+        [.. _store.Snapshot().Where(p => _ownsStore || IsOwn(p.Key.KeyId)).Select(p => p.Value.Key)];
+
+    /// <summary>The system-key cache of a factory's ring: its own store, of the policy's system-key settings.</summary>
+    public static KeyCache ForSystemKeys(KeyContext context, string keyId) =>
+        new(keyId, context, context.Metrics.SystemKeyCache, NewStore(context.Policy.SystemKeyCacheEvictionPolicy, context.Policy.SystemKeyCacheMaxSize, context.Metrics.SystemKeyCache), ownsStore: true);
+
+    /// <summary>The intermediate-key cache of a partition's ring: the context's shared store, or a store of its own.</summary>
+    public static KeyCache ForIntermediateKeys(KeyContext context, string keyId) =>
+        context.SharedIntermediateKeys is { } shared
+            ? new(keyId, context, context.Metrics.IntermediateKeyCache, shared, ownsStore: false)
+            : new(keyId, context, context.Metrics.IntermediateKeyCache, NewIntermediateKeyStore(context.Policy, context.Metrics), ownsStore: true);
+
+    /// <summary>A store for intermediate keys under the policy's settings (one per ring, or the factory's shared one).</summary>
+    public static IBoundedCache<CachedKeyId, KeyCacheEntry> NewIntermediateKeyStore(CryptoPolicy policy, AsherahMetrics metrics) =>
+        NewStore(policy.IntermediateKeyCacheEvictionPolicy, policy.IntermediateKeyCacheMaxSize, metrics.IntermediateKeyCache);
 
     /// <summary>A fresh cached key with a reference taken for the caller, or <see langword="null"/>.</summary>
     /// <param name="keyId">The key id.</param>
@@ -44,8 +76,9 @@ internal sealed class KeyCache : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CryptoKey? TryGet(string keyId, long created, long nowTicks)
     {
-        if (TryGetEntry(keyId, created, out var entry) && IsFresh(entry, nowTicks) && entry.Key.TryAcquire())
+        if (_store.TryGet(Id(keyId, created), out var entry) && IsFresh(entry, nowTicks) && entry.Key.TryAcquire())
         {
+            _metrics.Hit();
             return entry.Key;
         }
 
@@ -59,14 +92,18 @@ internal sealed class KeyCache : IDisposable
         var entry = _latest;
         if (entry is not null && IsFresh(entry, nowTicks) && entry.Key.TryAcquire())
         {
+            _metrics.Hit();
             return entry.Key;
         }
 
         return null;
     }
 
+    /// <summary>Counts a load the ring makes because a key was absent or stale (once per load, not per waiter).</summary>
+    public void CountMiss() => _metrics.Miss();
+
     /// <summary>Whether the pair is cached, fresh or not.</summary>
-    public bool Contains(string keyId, long created) => TryGetEntry(keyId, created, out _);
+    public bool Contains(string keyId, long created) => _store.TryGet(Id(keyId, created), out _);
 
     /// <summary>
     /// Marks a cached key as just checked (with its current revocation state) and returns it, cache-owned; or
@@ -74,102 +111,80 @@ internal sealed class KeyCache : IDisposable
     /// </summary>
     public CryptoKey? Refresh(string keyId, long created, bool revoked)
     {
-        if (!TryGetEntry(keyId, created, out var entry))
+        if (!_store.TryGet(Id(keyId, created), out var entry))
         {
             return null;
         }
 
         entry.Key.Revoked = revoked;
-        var renewed = new Entry(entry.Key, _time.GetUtcNow().UtcTicks);
-        if (IsOwn(keyId))
-        {
-            _own.TryUpdate(created, renewed, entry);
-        }
-        else
-        {
-            _foreign.TryUpdate((keyId, created), renewed, entry);
-        }
-
-        UpdateLatest(keyId, renewed);
+        entry.Touch(_time.GetUtcNow().UtcTicks);
+        UpdateLatest(keyId, entry);
         return entry.Key;
     }
 
     /// <summary>
     /// Adds a key the caller owns; the cache takes ownership. When the pair is already cached, the cached key is kept
-    /// (refreshed) and <paramref name="key"/> is freed. Returns the cache-owned key.
+    /// (refreshed) and <paramref name="key"/> is freed. Returns the cache-owned key (which eviction may free at any
+    /// time: take a reference with <see cref="CryptoKey.TryAcquire"/> before use).
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The cache was disposed; <paramref name="key"/> has been freed.</exception>
     public CryptoKey Add(string keyId, CryptoKey key)
     {
-        if (_disposed)
+        var id = Id(keyId, key.Created);
+        var entry = new KeyCacheEntry(key, _time.GetUtcNow().UtcTicks);
+        while (!_disposed)
         {
-            key.ReleaseOwner();
-            throw new ObjectDisposedException(nameof(KeyCache));
-        }
-
-        var entry = new Entry(key, _time.GetUtcNow().UtcTicks);
-        var stored = IsOwn(keyId) ? _own.GetOrAdd(key.Created, entry) : _foreign.GetOrAdd((keyId, key.Created), entry);
-        if (stored != entry)
-        {
-            if (stored.Key == key)
+            if (_store.TryAdd(id, entry))
             {
+                UpdateLatest(keyId, entry);
                 return key;
             }
 
-            bool revoked = key.Revoked;
-            key.ReleaseOwner();
-            return Refresh(keyId, stored.Key.Created, revoked) ?? stored.Key;
+            if (Refresh(keyId, key.Created, key.Revoked) is { } cached)
+            {
+                key.ReleaseOwner();
+                return cached;
+            }
+
+            // Neither added nor found: the entry was evicted between the two calls, or the shared store was disposed
+            // (which disposes this ring first, ending the loop).
         }
 
-        UpdateLatest(keyId, entry);
-        if (_disposed)
-        {
-            // Dispose ran concurrently and may have missed this entry.
-            DropAll();
-        }
-
-        return key;
+        key.ReleaseOwner();
+        throw new ObjectDisposedException(nameof(KeyCache));
     }
 
     public void Dispose()
     {
         _disposed = true;
-        DropAll();
-    }
-
-    private void DropAll()
-    {
         _latest = null;
-        foreach (var pair in _own)
+        if (_ownsStore)
         {
-            if (_own.TryRemove(pair))
-            {
-                pair.Value.Key.ReleaseOwner();
-            }
-        }
-
-        foreach (var pair in _foreign)
-        {
-            if (_foreign.TryRemove(pair))
-            {
-                pair.Value.Key.ReleaseOwner();
-            }
+            _store.Dispose();
         }
     }
+
+    private static IBoundedCache<CachedKeyId, KeyCacheEntry> NewStore(CacheEvictionPolicy policy, int capacity, CacheTierMetrics metrics) =>
+        BoundedCache.Create<CachedKeyId, KeyCacheEntry>(policy, capacity, (_, entry) =>
+        {
+            entry.Key.ReleaseOwner();
+            metrics.Evicted();
+        });
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private CachedKeyId Id(string keyId, long created) =>
+        new(keyId, IsOwn(keyId) ? _latestKeyIdHash : CachedKeyId.HashOf(keyId), created);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsOwn(string keyId) => ReferenceEquals(keyId, _latestKeyId) || string.Equals(keyId, _latestKeyId, StringComparison.Ordinal);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool TryGetEntry(string keyId, long created, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Entry entry) =>
-        IsOwn(keyId) ? _own.TryGetValue(created, out entry) : _foreign.TryGetValue((keyId, created), out entry);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool IsFresh(Entry entry, long nowTicks) =>
+    private bool IsFresh(KeyCacheEntry entry, long nowTicks) =>
         entry.Key.Revoked
         || _revokeCheckTicks == long.MaxValue
         || nowTicks - entry.LoadedAt < _revokeCheckTicks;
 
-    private void UpdateLatest(string keyId, Entry entry)
+    private void UpdateLatest(string keyId, KeyCacheEntry entry)
     {
         if (!IsOwn(keyId))
         {
@@ -179,18 +194,10 @@ internal sealed class KeyCache : IDisposable
         lock (_latestLock)
         {
             var latest = _latest;
-            if (latest is null || entry.Key.Created >= latest.Key.Created)
+            if (!_disposed && (latest is null || entry.Key.Created >= latest.Key.Created))
             {
                 _latest = entry;
             }
         }
-    }
-
-    private sealed class Entry(CryptoKey key, long loadedAt)
-    {
-        public CryptoKey Key { get; } = key;
-
-        /// <summary>When the key's record was last read, UTC ticks.</summary>
-        public long LoadedAt { get; } = loadedAt;
     }
 }

@@ -1,3 +1,4 @@
+using Asherah.Caching;
 using Asherah.Crypto;
 using Asherah.Diagnostics;
 using Asherah.Keys;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Asherah.KeyManagement;
 
 /// <summary>What every key ring of one session factory shares.</summary>
+/// <remarks>Owns the shared intermediate-key cache, when the policy asks for one; the factory disposes it last.</remarks>
 internal sealed class KeyContext(
     IMetastore metastore,
     IKeyManagementService kms,
@@ -36,6 +38,10 @@ internal sealed class KeyContext(
     public ILogger Logger { get; } = logger;
 
     public AsherahMetrics Metrics { get; } = metrics;
+
+    /// <summary>The intermediate-key cache every session shares (<see cref="CryptoPolicy.SharedIntermediateKeyCache"/>), or <see langword="null"/>.</summary>
+    public IBoundedCache<CachedKeyId, KeyCacheEntry>? SharedIntermediateKeys { get; } =
+        policy.CacheIntermediateKeys && policy.SharedIntermediateKeyCache ? KeyCache.NewIntermediateKeyStore(policy, metrics) : null;
 
     /// <summary>Whether a key must not be used for new writes.</summary>
     public bool IsInvalidForWrite(CryptoKey key, DateTimeOffset now) =>

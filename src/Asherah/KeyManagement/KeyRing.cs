@@ -32,11 +32,14 @@ internal abstract class KeyRing : IDisposable
     private readonly SingleFlight<(string, long), CryptoKey> _flights = new();
     private volatile bool _disposed;
 
-    protected KeyRing(KeyContext context, string keyId, bool cacheKeys)
+    /// <summary>How often a caller re-runs a load whose key was evicted and freed before the caller could take a reference.</summary>
+    private const int SharedAttempts = 4;
+
+    protected KeyRing(KeyContext context, string keyId, Func<KeyContext, string, KeyCache>? cache)
     {
         Context = context;
         KeyId = keyId;
-        _cache = cacheKeys ? new KeyCache(keyId, context.Policy.RevokeCheckInterval, context.Time) : null;
+        _cache = cache?.Invoke(context, keyId);
     }
 
     /// <summary>The ring's own key id.</summary>
@@ -85,9 +88,28 @@ internal abstract class KeyRing : IDisposable
             return (await LoadLatestOrCreateAsync(cancellationToken).ConfigureAwait(false)).Key;
         }
 
-        var shared = await _flights.RunAsync((KeyId, LatestFlight), this, static async (ring, ct) =>
-            ring.Share(ring.KeyId, await ring.LoadLatestOrCreateAsync(ct).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
-        return AcquireShared(shared);
+        for (int attempt = 1; ; attempt++)
+        {
+            var shared = await _flights.RunAsync((KeyId, LatestFlight), this, static async (ring, ct) =>
+            {
+                ring._cache!.CountMiss();
+                return ring.Share(ring.KeyId, await ring.LoadLatestOrCreateAsync(ct).ConfigureAwait(false));
+            }, cancellationToken).ConfigureAwait(false);
+            if (TryAcquireShared(shared))
+            {
+                return shared;
+            }
+
+            if (attempt == SharedAttempts)
+            {
+                // Evicted every time before we could use it (a cache far too small for the load): use a key of our own.
+                var loaded = await LoadLatestOrCreateAsync(cancellationToken).ConfigureAwait(false);
+                if (loaded.Owned || loaded.Key.TryAcquire())
+                {
+                    return loaded.Key;
+                }
+            }
+        }
     }
 
     /// <summary>The key (<paramref name="keyId"/>, <paramref name="created"/>) for reading, with a reference for the caller.</summary>
@@ -106,18 +128,31 @@ internal abstract class KeyRing : IDisposable
             return await LoadAsync(keyId, created, cancellationToken).ConfigureAwait(false);
         }
 
-        var shared = await _flights.RunAsync((keyId, created), (Ring: this, KeyId: keyId, Created: created), static async (s, ct) =>
+        for (int attempt = 1; ; attempt++)
         {
-            var refreshed = await s.Ring.RefreshAsync(s.KeyId, s.Created, ct).ConfigureAwait(false);
-            if (refreshed is not null)
+            var shared = await _flights.RunAsync((keyId, created), (Ring: this, KeyId: keyId, Created: created), static async (s, ct) =>
             {
-                return refreshed;
+                s.Ring._cache!.CountMiss();
+                var refreshed = await s.Ring.RefreshAsync(s.KeyId, s.Created, ct).ConfigureAwait(false);
+                if (refreshed is not null)
+                {
+                    return refreshed;
+                }
+
+                var key = await s.Ring.LoadAsync(s.KeyId, s.Created, ct).ConfigureAwait(false);
+                return s.Ring.Share(s.KeyId, new Loaded(key, Owned: true));
+            }, cancellationToken).ConfigureAwait(false);
+            if (TryAcquireShared(shared))
+            {
+                return shared;
             }
 
-            var key = await s.Ring.LoadAsync(s.KeyId, s.Created, ct).ConfigureAwait(false);
-            return s.Ring.Share(s.KeyId, new Loaded(key, Owned: true));
-        }, cancellationToken).ConfigureAwait(false);
-        return AcquireShared(shared);
+            if (attempt == SharedAttempts)
+            {
+                // Evicted every time before we could use it (a cache far too small for the load): load a key of our own.
+                return await LoadAsync(keyId, created, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public void Dispose()
@@ -288,14 +323,20 @@ internal abstract class KeyRing : IDisposable
     /// <summary>Puts a newly loaded key in the cache; returns the cache-owned key.</summary>
     private CryptoKey Share(string keyId, Loaded loaded) => loaded.Owned ? _cache!.Add(keyId, loaded.Key) : loaded.Key;
 
-    private CryptoKey AcquireShared(CryptoKey shared)
+    /// <summary>
+    /// Takes a reference to a key a load put in the cache; false when eviction freed it meanwhile (the caller loads
+    /// again).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The ring was disposed (which freed the key).</exception>
+    private bool TryAcquireShared(CryptoKey shared)
     {
-        if (!shared.TryAcquire())
+        if (shared.TryAcquire())
         {
-            throw new ObjectDisposedException(GetType().Name);
+            return true;
         }
 
-        return shared;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return false;
     }
 
     /// <summary>A key and whether the caller owns it (new) or the cache does (already cached).</summary>

@@ -7,7 +7,7 @@ namespace Asherah.KeyManagement;
 /// <summary>The system keys of one session factory, encrypted by the key management service.</summary>
 /// <remarks><c>sk-record := {"Created": minute, "Key": b64(kms.EncryptKey(sk)), "Revoked": false}</c></remarks>
 internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
-    : KeyRing(context, systemKeyId, context.Policy.CacheSystemKeys)
+    : KeyRing(context, systemKeyId, context.Policy.CacheSystemKeys ? KeyCache.ForSystemKeys : null)
 {
     protected override string Tier => "system";
 

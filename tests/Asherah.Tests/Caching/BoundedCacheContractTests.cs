@@ -8,6 +8,8 @@ public sealed class BoundedCacheContractTests
 {
     public static TheoryData<CacheEvictionPolicy> Policies => [.. Enum.GetValues<CacheEvictionPolicy>()];
 
+    public static TheoryData<int> SmallCapacities => [1, 2, 3, 4, 5, 8];
+
     public static TheoryData<CacheEvictionPolicy> BoundedPolicies => [.. Enum.GetValues<CacheEvictionPolicy>().Where(p => p != CacheEvictionPolicy.Simple)];
 
     [Theory]
@@ -200,6 +202,59 @@ public sealed class BoundedCacheContractTests
     [InlineData("tiny-lfu")]
     [InlineData("arc")]
     public void UnknownPolicyNames_AreRefused(string? name) => Assert.False(BoundedCache.TryParsePolicy(name, out _));
+
+    [Theory]
+    [MemberData(nameof(BoundedPolicies))]
+    public void CapacityOne_KeepsOneEntry_ExceptTinyLfuWhichKeepsItsMinimum(CacheEvictionPolicy policy)
+    {
+        using var cache = BoundedCache.Create<int, int>(policy, 1);
+        int expected = policy == CacheEvictionPolicy.TinyLfu ? ConcurrentLfuCache<int, int>.MinimumCapacity : 1;
+        Assert.Equal(expected, cache.Capacity);
+        for (int i = 0; i < 10; i++)
+        {
+            cache.TryAdd(i, i);
+            Maintain(cache);
+        }
+
+        Assert.Equal(expected, cache.Count);
+    }
+
+    /// <summary>BitFaster's ConcurrentLfu 2.6.1 throws under concurrency at capacities 3 and 4; ours must not.</summary>
+    [Theory]
+    [MemberData(nameof(SmallCapacities))]
+    public void TinyLfu_AtSmallCapacities_SurvivesConcurrentAddsAndRemoves(int capacity)
+    {
+        using var cache = BoundedCache.Create<int, int>(CacheEvictionPolicy.TinyLfu, capacity);
+        var errors = new ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, 16).Select(t => new Thread(() =>
+        {
+            var random = new Random(t);
+            try
+            {
+                for (int i = 0; i < 20_000; i++)
+                {
+                    int key = random.Next(64);
+                    if (!cache.TryGet(key, out _))
+                    {
+                        cache.TryAdd(key, key);
+                    }
+
+                    if (i % 7 == 0)
+                    {
+                        cache.TryRemove(key, out _);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                errors.Enqueue(e);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Empty(errors);
+    }
 
     [Fact]
     public void ZeroCapacity_IsRefused() =>
