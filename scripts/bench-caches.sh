@@ -9,8 +9,10 @@
 #   scripts/bench-caches.sh [OUT] [--quick]
 # OUT (default: a new temporary directory) also receives environment.txt (CPU, load before and after, .NET).
 # --quick: traces a tenth the size and a short BenchmarkDotNet job (a smoke run, not figures to publish).
-# Takes about 10 minutes on 2 cores (hit rates ~4, throughput ~4, memory <1); keep the machine otherwise idle, since
-# the 2-thread figure needs both cores.
+# Measured on 2 vCPUs with a load average of ~25 from other jobs: hit rates 17 min (with lru/lfu/slru adding in O(1);
+# see LockedPolicyCache.TryAdd's ConcurrentDictionary.Count, which takes every bucket lock and made those three policies
+# ~50x slower to replay), hit throughput 9 min, memory 10 s. Keep the machine otherwise idle: the 2-thread figure needs
+# both cores to itself, and under load it measures the scheduler, not the cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +21,7 @@ quick=()
 bdn=()
 for arg in "$@"; do
   case "$arg" in
-    --quick) quick=(--quick); bdn=(--job short --warmupCount 1 --iterationCount 3) ;;
+    --quick) quick=(--quick); bdn=(--warmupCount 1 --iterationCount 3) ;;
     -*) echo "bench-caches: unknown option $arg" >&2; exit 2 ;;
     *) out="$arg" ;;
   esac

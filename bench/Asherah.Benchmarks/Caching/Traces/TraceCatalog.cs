@@ -3,8 +3,9 @@ namespace Asherah.Benchmarks.Caching.Traces;
 /// <summary>The five traces of the hit-rate benchmark, generated one at a time (each full trace is 40 MB of keys).</summary>
 /// <remarks>
 /// Full scale: N = 1,000,000 partitions and 10,000,000 accesses per trace: ten accesses per partition, so even the 10 %
-/// cache (100,000 keys) turns over many times and compulsory misses (first accesses) do not dominate the skewed traces;
-/// a trace generates in about a second and replays through one policy in one to a few seconds on 2 cores.
+/// cache (100,000 keys) turns over many times and compulsory misses (first accesses) do not dominate the skewed traces.
+/// On 2 vCPUs under heavy load (load average ~25) a trace generated in 2-4 s, Belady took 1-13 s and a replay through
+/// one policy 5-65 s, about 17 minutes for the whole table.
 /// Quick scale (<c>--quick</c>): everything divided by ten (N = 100,000, 1,000,000 accesses), for a smoke run.
 /// Seeds are fixed, so every run replays the same accesses.
 /// </remarks>
