@@ -1,4 +1,18 @@
+using Asherah.Benchmarks.Caching.HitRates;
+using Asherah.Benchmarks.Caching.Memory;
 using BenchmarkDotNet.Running;
-using Asherah;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Console measurements that are not BenchmarkDotNet timings (scripts/bench-caches.sh); everything else goes to the
+// BenchmarkDotNet switcher (--filter, --list, ...).
+return args switch
+{
+    [HitRateCommand.Name, .. var rest] => HitRateCommand.Run(rest),
+    [CacheMemoryCommand.Name, .. var rest] => CacheMemoryCommand.Run(rest),
+    _ => Run(args),
+};
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}
