@@ -366,8 +366,7 @@ public sealed class AsherahOptions
 
         CryptoPolicy policy = Policy == CryptoPolicyKind.NeverExpired
             ? new NeverExpiredCryptoPolicy()
-            : new BasicExpiringCryptoPolicy { KeyExpiration = ExpireAfter };
-        policy.RevokeCheckInterval = CheckInterval;
+            : new BasicExpiringCryptoPolicy { KeyExpiration = ExpireAfter, RevokeCheckInterval = CheckInterval };
         policy.CacheSessions = EnableSessionCaching;
         policy.SessionCacheMaxSize = SessionCacheMaxSize;
         policy.SessionCacheExpiration = SessionCacheDuration;

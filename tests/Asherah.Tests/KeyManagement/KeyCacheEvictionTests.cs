@@ -1,3 +1,4 @@
+using Asherah.Instrumentation;
 namespace Asherah.Tests.KeyManagement;
 
 /// <summary>An evicted key is wiped when its last user lets go, not before.</summary>
@@ -45,7 +46,7 @@ public sealed class KeyCacheEvictionTests
             IntermediateKeyCacheMaxSize = 2,
             IntermediateKeyCacheEvictionPolicy = CacheEvictionPolicy.Lru,
         });
-        var metastore = (InMemoryMetastore)factory.Context.Metastore;
+        var metastore = (InMemoryMetastore)factory.Context.Metastore.Unwrap();
         using var session = factory.GetSessionBytes("partition");
         var ring = session.EnvelopeForTests.IntermediateKeys;
 
