@@ -1,4 +1,5 @@
 using Asherah.Instrumentation;
+
 namespace Asherah.Tests.KeyManagement;
 
 /// <summary>An evicted key is wiped when its last user lets go, not before.</summary>
