@@ -116,6 +116,8 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
         }
 
         _disposed = true;
+        // First: no re-check may run while the keys it would touch are wiped.
+        _context.Refresher?.Dispose();
         _sessions?.Dispose();
         foreach (var envelope in _uncached.Keys)
         {

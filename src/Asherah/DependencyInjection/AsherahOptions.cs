@@ -232,6 +232,39 @@ public sealed class AsherahOptions
         set => _cachePolicy.SessionCacheEvictionPolicy = value;
     }
 
+    /// <summary>Whether cached keys are re-checked in the background instead of while an operation waits (see <see cref="CryptoPolicy.BackgroundKeyRefresh"/>).</summary>
+    /// <remarks>
+    /// Default <see langword="false"/>. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:BackgroundKeyRefresh</c>; environment <c>ASHERAH_BACKGROUND_KEY_REFRESH</c>.
+    /// </remarks>
+    public bool BackgroundKeyRefresh
+    {
+        get => _cachePolicy.BackgroundKeyRefresh;
+        set => _cachePolicy.BackgroundKeyRefresh = value;
+    }
+
+    /// <summary>With <see cref="BackgroundKeyRefresh"/>, the part of <see cref="CheckInterval"/> after which a used key is re-checked (see <see cref="CryptoPolicy.RefreshAheadFraction"/>).</summary>
+    /// <remarks>
+    /// Default 0.8; greater than 0, at most 1. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:RefreshAheadFraction</c>; environment <c>ASHERAH_REFRESH_AHEAD_FRACTION</c>.
+    /// </remarks>
+    public double RefreshAheadFraction
+    {
+        get => _cachePolicy.RefreshAheadFraction;
+        set => _cachePolicy.RefreshAheadFraction = value;
+    }
+
+    /// <summary>With <see cref="BackgroundKeyRefresh"/>, the most key re-checks a factory runs at once.</summary>
+    /// <remarks>
+    /// Default 4; at least 1. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// <c>Asherah:MaxConcurrentKeyRefreshes</c>; environment <c>ASHERAH_MAX_CONCURRENT_KEY_REFRESHES</c>.
+    /// </remarks>
+    public int MaxConcurrentKeyRefreshes
+    {
+        get => _cachePolicy.MaxConcurrentKeyRefreshes;
+        set => _cachePolicy.MaxConcurrentKeyRefreshes = value;
+    }
+
     /// <summary>A policy set in code; when set it wins over <see cref="ExpireAfter"/>, <see cref="CheckInterval"/> and the session cache settings.</summary>
     /// <remarks>Default <see langword="null"/>: a <see cref="BasicExpiringCryptoPolicy"/> made from those settings. Not bound from configuration.</remarks>
     public CryptoPolicy? CryptoPolicy { get; set; }
@@ -376,6 +409,9 @@ public sealed class AsherahOptions
         policy.IntermediateKeyCacheEvictionPolicy = IntermediateKeyCacheEvictionPolicy;
         policy.SharedIntermediateKeyCache = SharedIntermediateKeyCache;
         policy.SessionCacheEvictionPolicy = SessionCacheEvictionPolicy;
+        policy.BackgroundKeyRefresh = BackgroundKeyRefresh;
+        policy.RefreshAheadFraction = RefreshAheadFraction;
+        policy.MaxConcurrentKeyRefreshes = MaxConcurrentKeyRefreshes;
         policy.NotifyExpiredIntermediateKeyOnRead = NotifyExpiredIntermediateKeyOnRead;
         policy.NotifyExpiredSystemKeyOnRead = NotifyExpiredSystemKeyOnRead;
         return policy;

@@ -38,6 +38,7 @@ internal sealed class AsherahMetrics : IDisposable
         CacheHits = _meter.CreateCounter<long>("asherah.cache.hits", "{lookup}", "Cache lookups answered from the cache.");
         CacheMisses = _meter.CreateCounter<long>("asherah.cache.misses", "{lookup}", "Cache lookups that loaded the entry.");
         CacheEvictions = _meter.CreateCounter<long>("asherah.cache.evictions", "{entry}", "Cache entries dropped for capacity or idleness.");
+        CacheRefreshes = _meter.CreateCounter<long>("asherah.cache.refreshes", "{check}", "Re-checks of a cached key's record (tags tier, mode = inline | background, outcome = succeeded | failed).");
         SystemKeyCache = new CacheTierMetrics(this, CacheTierMetrics.SystemKey);
         IntermediateKeyCache = new CacheTierMetrics(this, CacheTierMetrics.IntermediateKey);
         SessionCache = new CacheTierMetrics(this, CacheTierMetrics.Session);
@@ -59,6 +60,9 @@ internal sealed class AsherahMetrics : IDisposable
     public Counter<long> CacheMisses { get; }
 
     public Counter<long> CacheEvictions { get; }
+
+    /// <summary>Re-reads of a cached key's record after its revoke-check interval (or ahead of it, in the background).</summary>
+    public Counter<long> CacheRefreshes { get; }
 
     public CacheTierMetrics SystemKeyCache { get; }
 

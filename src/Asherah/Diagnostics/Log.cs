@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "The newest {Tier} key {KeyId} is created at {Created}, more than {SkewSeconds} s ahead of this host's clock; not using it for writes, creating a new key")]
     public static partial void FutureKey(ILogger logger, string tier, string keyId, long created, long skewSeconds);
+
+    [LoggerMessage(20, LogLevel.Warning, "Re-checking cached {Tier} key {KeyId} created at {Created} failed ({Failures} in a row); still using the cached key, next attempt in {RetrySeconds} s")]
+    public static partial void RefreshFailed(ILogger logger, Exception exception, string tier, string keyId, long created, int failures, long retrySeconds);
+
+    [LoggerMessage(21, LogLevel.Information, "Cached {Tier} key {KeyId} created at {Created} was found revoked by a background re-check; the next encrypt rotates it")]
+    public static partial void RevokedKeyFound(ILogger logger, string tier, string keyId, long created);
 }

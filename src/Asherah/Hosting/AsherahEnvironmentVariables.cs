@@ -36,6 +36,9 @@ namespace Asherah;
 /// ASHERAH_INTERMEDIATE_KEY_CACHE_EVICTION_POLICY         Asherah:IntermediateKeyCacheEvictionPolicy   simple | lru | lfu | slru | tinylfu
 /// ASHERAH_SHARED_INTERMEDIATE_KEY_CACHE                  Asherah:SharedIntermediateKeyCache           true | false
 /// ASHERAH_SESSION_CACHE_EVICTION_POLICY                  Asherah:SessionCacheEvictionPolicy           simple | lru | lfu | slru | tinylfu
+/// ASHERAH_BACKGROUND_KEY_REFRESH                         Asherah:BackgroundKeyRefresh                 true | false
+/// ASHERAH_REFRESH_AHEAD_FRACTION                         Asherah:RefreshAheadFraction                 0 &lt; x &lt;= 1 (0.8)
+/// ASHERAH_MAX_CONCURRENT_KEY_REFRESHES                   Asherah:MaxConcurrentKeyRefreshes
 /// ASHERAH_AES_GCM_ENGINE                                 Asherah:AesGcmEngine         Auto | Intrinsics | Platform
 /// ASHERAH_SECURE_MEMORY_ALLOW_UNLOCKED_FALLBACK          Asherah:SecureMemory:AllowUnlockedFallback
 /// ASHERAH_SECURE_MEMORY_STRICT_PROTECTION                Asherah:SecureMemory:StrictProtection
@@ -81,6 +84,9 @@ public static class AsherahEnvironmentVariables
         ("ASHERAH_INTERMEDIATE_KEY_CACHE_EVICTION_POLICY", "Asherah:IntermediateKeyCacheEvictionPolicy"),
         ("ASHERAH_SHARED_INTERMEDIATE_KEY_CACHE", "Asherah:SharedIntermediateKeyCache"),
         ("ASHERAH_SESSION_CACHE_EVICTION_POLICY", "Asherah:SessionCacheEvictionPolicy"),
+        ("ASHERAH_BACKGROUND_KEY_REFRESH", "Asherah:BackgroundKeyRefresh"),
+        ("ASHERAH_REFRESH_AHEAD_FRACTION", "Asherah:RefreshAheadFraction"),
+        ("ASHERAH_MAX_CONCURRENT_KEY_REFRESHES", "Asherah:MaxConcurrentKeyRefreshes"),
         ("ASHERAH_AES_GCM_ENGINE", "Asherah:AesGcmEngine"),
         ("ASHERAH_SECURE_MEMORY_ALLOW_UNLOCKED_FALLBACK", "Asherah:SecureMemory:AllowUnlockedFallback"),
         ("ASHERAH_SECURE_MEMORY_STRICT_PROTECTION", "Asherah:SecureMemory:StrictProtection"),

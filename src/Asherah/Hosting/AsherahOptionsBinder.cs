@@ -45,6 +45,9 @@ internal static class AsherahOptionsBinder
         Read<CacheEvictionPolicy>(section, "IntermediateKeyCacheEvictionPolicy", errors, TryPolicy, PolicyForm, v => options.IntermediateKeyCacheEvictionPolicy = v);
         Read<bool>(section, "SharedIntermediateKeyCache", errors, TryFlag, FlagForm, v => options.SharedIntermediateKeyCache = v);
         Read<CacheEvictionPolicy>(section, "SessionCacheEvictionPolicy", errors, TryPolicy, PolicyForm, v => options.SessionCacheEvictionPolicy = v);
+        Read<bool>(section, "BackgroundKeyRefresh", errors, TryFlag, FlagForm, v => options.BackgroundKeyRefresh = v);
+        Read<double>(section, "RefreshAheadFraction", errors, TryFraction, "a number greater than 0 and at most 1, such as 0.8", v => options.RefreshAheadFraction = v);
+        Read<int>(section, "MaxConcurrentKeyRefreshes", errors, TryInt, IntForm, v => options.MaxConcurrentKeyRefreshes = v);
         Read<AesGcmEngineKind>(section, "AesGcmEngine", errors, TryEngine, "Auto, Intrinsics or Platform", v => options.AesGcmEngine = v);
         Read<CryptoPolicyKind>(section, "Policy", errors, TryPolicy, "BasicExpiring or NeverExpired", v => options.Policy = v);
         Read<bool>(section, "NotifyExpiredIntermediateKeyOnRead", errors, TryFlag, FlagForm, v => options.NotifyExpiredIntermediateKeyOnRead = v);
@@ -107,6 +110,9 @@ internal static class AsherahOptionsBinder
 
     private static bool TryInt(string text, out int value) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+
+    private static bool TryFraction(string text, out double value) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
     private static bool TryFlag(string text, out bool value)
     {

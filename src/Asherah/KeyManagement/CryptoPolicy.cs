@@ -28,6 +28,14 @@ public abstract class CryptoPolicy
     private CacheEvictionPolicy _systemKeyCacheEvictionPolicy = CacheEvictionPolicy.Simple;
     private CacheEvictionPolicy _intermediateKeyCacheEvictionPolicy = CacheEvictionPolicy.Simple;
     private CacheEvictionPolicy _sessionCacheEvictionPolicy = CacheEvictionPolicy.Lru;
+    private double _refreshAheadFraction = DefaultRefreshAheadFraction;
+    private int _maxConcurrentKeyRefreshes = DefaultMaxConcurrentKeyRefreshes;
+
+    /// <summary>The default <see cref="RefreshAheadFraction"/>: 0.8.</summary>
+    public const double DefaultRefreshAheadFraction = 0.8;
+
+    /// <summary>The default <see cref="MaxConcurrentKeyRefreshes"/>: 4.</summary>
+    public const int DefaultMaxConcurrentKeyRefreshes = 4;
 
     /// <summary>Whether a key created at <paramref name="created"/> is expired at <paramref name="now"/>.</summary>
     public abstract bool IsKeyExpired(DateTimeOffset created, DateTimeOffset now);
@@ -41,6 +49,55 @@ public abstract class CryptoPolicy
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
             _revokeCheckInterval = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether cached keys are re-checked in the background, so that no operation waits for the metastore on a key it
+    /// has cached. Default <see langword="false"/> (canonical behaviour: the first operation after
+    /// <see cref="RevokeCheckInterval"/> re-reads the key's record and waits for it).
+    /// </summary>
+    /// <remarks>
+    /// When <see langword="true"/>, an operation that uses a cached key loaded more than
+    /// <see cref="RefreshAheadFraction"/> × <see cref="RevokeCheckInterval"/> ago schedules a re-check of that key and
+    /// goes on with it (refresh-ahead; a key not used since its interval passed is served stale while the re-check runs:
+    /// stale-while-revalidate). One re-check per key at a time, at most <see cref="MaxConcurrentKeyRefreshes"/> at once
+    /// per factory. A re-check of the newest key also looks for a newer one. Revocation or a newer key found by a re-check
+    /// takes effect on the next encrypt (so one encrypt may still use a key revoked a moment before). When the metastore
+    /// fails, cached keys keep being served, the failure is logged (event 20) and counted
+    /// (<c>asherah.cache.refreshes</c> with <c>outcome=failed</c>), and the re-check is retried after a back-off (1 s,
+    /// doubling up to 1 minute). Expiry is a matter of the key's age, not of the metastore: an expired newest key is
+    /// replaced on the encrypt that finds it expired, which waits for the new key as before.
+    /// </remarks>
+    public bool BackgroundKeyRefresh { get; set; }
+
+    /// <summary>
+    /// With <see cref="BackgroundKeyRefresh"/>, the part of <see cref="RevokeCheckInterval"/> after which a used key is
+    /// re-checked: from just above 0 to 1. Default 0.8 (a key used often is re-checked every 48 minutes of a 60-minute
+    /// interval and never goes stale); 1 re-checks only once the interval has passed (stale-while-revalidate only).
+    /// </summary>
+    public double RefreshAheadFraction
+    {
+        get => _refreshAheadFraction;
+        set
+        {
+            if (!(value > 0 && value <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "RefreshAheadFraction must be greater than 0 and at most 1.");
+            }
+
+            _refreshAheadFraction = value;
+        }
+    }
+
+    /// <summary>With <see cref="BackgroundKeyRefresh"/>, the most key re-checks a factory runs at once. Default 4; at least 1.</summary>
+    public int MaxConcurrentKeyRefreshes
+    {
+        get => _maxConcurrentKeyRefreshes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, 0);
+            _maxConcurrentKeyRefreshes = value;
         }
     }
 

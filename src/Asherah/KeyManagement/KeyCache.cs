@@ -12,7 +12,10 @@ namespace Asherah.KeyManagement;
 /// <remarks>
 /// Reads take no lock of ours (the policy's own costs: <see cref="CacheEvictionPolicy"/>). An entry is fresh while it
 /// was loaded less than the revoke-check interval ago, or once it is known revoked (a final state); a stale entry is
-/// re-checked against the metastore by the owning ring, which then marks it fresh.
+/// re-checked against the metastore by the owning ring, which then marks it fresh. With
+/// <see cref="CryptoPolicy.BackgroundKeyRefresh"/> every entry is served however old, and a use of an entry whose
+/// <see cref="KeyCacheEntry.RefreshAt"/> has passed hands it to the context's <see cref="KeyRefresher"/> (one re-check
+/// per entry at a time): one more comparison on a hit, and no lock.
 /// <para>
 /// Ownership: the store owns one reference to every key in it and drops it when the entry leaves (evicted, or at
 /// dispose); an operation holds its own reference (<see cref="CryptoKey.TryAcquire"/>), so a key evicted under an
@@ -35,18 +38,36 @@ internal sealed class KeyCache : IDisposable
     private readonly string _latestKeyId;
     private readonly int _latestKeyIdHash;
     private readonly long _revokeCheckTicks;
+    private readonly long _refreshAheadTicks;
+    private readonly KeyRing _owner;
+    private readonly KeyRefresher? _refresher;
     private readonly TimeProvider _time;
     private readonly CacheTierMetrics _metrics;
     private readonly Lock _latestLock = new();
     private volatile KeyCacheEntry? _latest;
     private volatile bool _disposed;
 
-    private KeyCache(string latestKeyId, KeyContext context, CacheTierMetrics metrics, IBoundedCache<CachedKeyId, KeyCacheEntry> store, bool ownsStore)
+    private KeyCache(KeyRing owner, KeyContext context, CacheTierMetrics metrics, IBoundedCache<CachedKeyId, KeyCacheEntry> store, bool ownsStore)
     {
-        _latestKeyId = latestKeyId;
-        _latestKeyIdHash = CachedKeyId.HashOf(latestKeyId);
+        _owner = owner;
+        _latestKeyId = owner.KeyId;
+        _latestKeyIdHash = CachedKeyId.HashOf(owner.KeyId);
         _time = context.Time;
-        _revokeCheckTicks = context.Policy.RevokeCheckInterval.Ticks;
+        _refresher = context.Refresher;
+        long interval = context.Policy.RevokeCheckInterval.Ticks;
+        if (_refresher is null || interval == long.MaxValue)
+        {
+            // Inline: a stale entry is not served; the ring re-reads it while the caller waits.
+            _revokeCheckTicks = interval;
+            _refreshAheadTicks = long.MaxValue;
+        }
+        else
+        {
+            // Background: every entry is served; a use after RefreshAt schedules the re-check.
+            _revokeCheckTicks = long.MaxValue;
+            _refreshAheadTicks = Math.Max(1, (long)(interval * context.Policy.RefreshAheadFraction));
+        }
+
         _metrics = metrics;
         _store = store;
         _ownsStore = ownsStore;
@@ -61,14 +82,14 @@ internal sealed class KeyCache : IDisposable
         [.. _store.Snapshot().Where(p => _ownsStore || IsOwn(p.Key.KeyId)).Select(p => p.Value.Key)];
 
     /// <summary>The system-key cache of a factory's ring: its own store, of the policy's system-key settings.</summary>
-    public static KeyCache ForSystemKeys(KeyContext context, string keyId) =>
-        new(keyId, context, context.Metrics.SystemKeyCache, NewStore(context.Policy.SystemKeyCacheEvictionPolicy, context.Policy.SystemKeyCacheMaxSize, context.Metrics.SystemKeyCache), ownsStore: true);
+    public static KeyCache ForSystemKeys(KeyContext context, KeyRing ring) =>
+        new(ring, context, context.Metrics.SystemKeyCache, NewStore(context.Policy.SystemKeyCacheEvictionPolicy, context.Policy.SystemKeyCacheMaxSize, context.Metrics.SystemKeyCache), ownsStore: true);
 
     /// <summary>The intermediate-key cache of a partition's ring: the context's shared store, or a store of its own.</summary>
-    public static KeyCache ForIntermediateKeys(KeyContext context, string keyId) =>
+    public static KeyCache ForIntermediateKeys(KeyContext context, KeyRing ring) =>
         context.SharedIntermediateKeys is { } shared
-            ? new(keyId, context, context.Metrics.IntermediateKeyCache, shared, ownsStore: false)
-            : new(keyId, context, context.Metrics.IntermediateKeyCache, NewIntermediateKeyStore(context.Policy, context.Metrics), ownsStore: true);
+            ? new(ring, context, context.Metrics.IntermediateKeyCache, shared, ownsStore: false)
+            : new(ring, context, context.Metrics.IntermediateKeyCache, NewIntermediateKeyStore(context.Policy, context.Metrics), ownsStore: true);
 
     /// <summary>A store for intermediate keys under the policy's settings (one per ring, or the factory's shared one).</summary>
     public static IBoundedCache<CachedKeyId, KeyCacheEntry> NewIntermediateKeyStore(CryptoPolicy policy, AsherahMetrics metrics) =>
@@ -90,6 +111,11 @@ internal sealed class KeyCache : IDisposable
         if (IsFresh(entry, nowTicks) && entry.Key.TryAcquire())
         {
             _metrics.Hit();
+            if (nowTicks >= entry.RefreshAt)
+            {
+                ScheduleRefresh(keyId, entry);
+            }
+
             return entry.Key;
         }
 
@@ -111,11 +137,19 @@ internal sealed class KeyCache : IDisposable
             }
 
             _metrics.Hit();
+            if (nowTicks >= entry.RefreshAt)
+            {
+                ScheduleRefresh(_latestKeyId, entry);
+            }
+
             return entry.Key;
         }
 
         return null;
     }
+
+    /// <summary>Whether <paramref name="entry"/> is the ring's newest key (the one writes use).</summary>
+    public bool IsLatest(KeyCacheEntry entry) => ReferenceEquals(_latest, entry);
 
     /// <summary>Counts a load the ring makes because a key was absent or stale (once per load, not per waiter).</summary>
     public void CountMiss() => _metrics.Miss();
@@ -134,10 +168,27 @@ internal sealed class KeyCache : IDisposable
             return null;
         }
 
-        entry.Key.Revoked = revoked;
-        entry.Touch(_time.GetUtcNow().UtcTicks);
+        Refresh(entry, revoked);
         UpdateLatest(keyId, entry);
         return entry.Key;
+    }
+
+    /// <summary>Marks an entry (cached or just evicted) as just checked, with its current revocation state.</summary>
+    public void Refresh(KeyCacheEntry entry, bool revoked)
+    {
+        entry.Key.Revoked = revoked;
+        long now = _time.GetUtcNow().UtcTicks;
+        entry.Touch(now, NextRefresh(now, revoked));
+    }
+
+    /// <summary>Records a failed background re-check of <paramref name="entry"/>; returns the delay before the next.</summary>
+    public TimeSpan RefreshFailed(KeyCacheEntry entry)
+    {
+        // 1 s, doubling with each consecutive failure, at most a minute (and never later than a normal re-check).
+        var delay = TimeSpan.FromSeconds(Math.Min(60, 1L << Math.Min(entry.Failures, 6)));
+        long wait = Math.Min(delay.Ticks, _refreshAheadTicks);
+        entry.Failed(SaturatingAdd(_time.GetUtcNow().UtcTicks, wait));
+        return TimeSpan.FromTicks(wait);
     }
 
     /// <summary>
@@ -149,7 +200,8 @@ internal sealed class KeyCache : IDisposable
     public CryptoKey Add(string keyId, CryptoKey key)
     {
         var id = Id(keyId, key.Created);
-        var entry = new KeyCacheEntry(key, _time.GetUtcNow().UtcTicks);
+        long now = _time.GetUtcNow().UtcTicks;
+        var entry = new KeyCacheEntry(key, now, NextRefresh(now, key.Revoked));
         while (!_disposed)
         {
             if (_store.TryAdd(id, entry))
@@ -179,6 +231,21 @@ internal sealed class KeyCache : IDisposable
         if (_ownsStore)
         {
             _store.Dispose();
+        }
+    }
+
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    /// <summary>When an entry checked at <paramref name="nowTicks"/> is next re-checked in the background (never when revoked: a final state).</summary>
+    private long NextRefresh(long nowTicks, bool revoked) =>
+        revoked || _refreshAheadTicks == long.MaxValue ? long.MaxValue : SaturatingAdd(nowTicks, _refreshAheadTicks);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ScheduleRefresh(string keyId, KeyCacheEntry entry)
+    {
+        if (!_disposed && entry.TryBeginRefresh())
+        {
+            _refresher!.Schedule(_owner, keyId, entry);
         }
     }
 

@@ -43,6 +43,10 @@ internal sealed class KeyContext(
     public IBoundedCache<CachedKeyId, KeyCacheEntry>? SharedIntermediateKeys { get; } =
         policy.CacheIntermediateKeys && policy.SharedIntermediateKeyCache ? KeyCache.NewIntermediateKeyStore(policy, metrics) : null;
 
+    /// <summary>The background re-checks of cached keys (<see cref="CryptoPolicy.BackgroundKeyRefresh"/>), or <see langword="null"/>.</summary>
+    public KeyRefresher? Refresher { get; } =
+        policy.BackgroundKeyRefresh && policy.RevokeCheckInterval != TimeSpan.MaxValue ? new KeyRefresher(policy.MaxConcurrentKeyRefreshes) : null;
+
     /// <summary>Whether a key must not be used for new writes.</summary>
     public bool IsInvalidForWrite(CryptoKey key, DateTimeOffset now) =>
         key.Revoked || Policy.IsKeyExpired(DateTimeOffset.FromUnixTimeSeconds(key.Created), now);

@@ -35,11 +35,11 @@ internal abstract class KeyRing : IDisposable
     /// <summary>How often a caller re-runs a load whose key was evicted and freed before the caller could take a reference.</summary>
     private const int SharedAttempts = 4;
 
-    protected KeyRing(KeyContext context, string keyId, Func<KeyContext, string, KeyCache>? cache)
+    protected KeyRing(KeyContext context, string keyId, Func<KeyContext, KeyRing, KeyCache>? cache)
     {
         Context = context;
         KeyId = keyId;
-        _cache = cache?.Invoke(context, keyId);
+        _cache = cache?.Invoke(context, this);
     }
 
     /// <summary>The ring's own key id.</summary>
@@ -181,6 +181,8 @@ internal abstract class KeyRing : IDisposable
         var cached = _cache?.Refresh(KeyId, created, record.IsRevoked);
         if (cached is not null)
         {
+            // The cached key's record was just re-read: an inline re-check.
+            CountRefresh(background: false, succeeded: true);
             return new Loaded(cached, Owned: false);
         }
 
@@ -268,6 +270,73 @@ internal abstract class KeyRing : IDisposable
         return key;
     }
 
+    /// <summary>
+    /// Re-checks a cached key in the background (<see cref="CryptoPolicy.BackgroundKeyRefresh"/>): re-reads its record
+    /// (revocation) and, for the ring's newest key, looks for a newer usable one and caches it for the next writes.
+    /// Never throws: a failure leaves the cached key in use, is logged and counted, and the re-check is retried after
+    /// a back-off.
+    /// </summary>
+    internal async Task RefreshInBackgroundAsync(string keyId, KeyCacheEntry entry, CancellationToken cancellationToken)
+    {
+        if (_disposed || _cache is null)
+        {
+            return;
+        }
+
+        long created = entry.Key.Created;
+        try
+        {
+            EnvelopeKeyRecord? newer = null;
+            EnvelopeKeyRecord? record = null;
+            if (_cache.IsLatest(entry))
+            {
+                var latest = await LoadLatestRecordAsync(cancellationToken).ConfigureAwait(false);
+                long latestCreated = latest?.Created.ToUnixTimeSeconds() ?? long.MinValue;
+                if (latestCreated == created)
+                {
+                    record = latest;
+                }
+                else if (latestCreated > created)
+                {
+                    newer = latest;
+                }
+            }
+
+            record ??= await LoadRecordAsync(keyId, created, cancellationToken).ConfigureAwait(false);
+            if (record is null || record.Created.ToUnixTimeSeconds() != created)
+            {
+                throw Error.KeyNotFound(keyId, created);
+            }
+
+            bool wasRevoked = entry.Key.Revoked;
+            _cache.Refresh(entry, record.IsRevoked);
+            if (record.IsRevoked && !wasRevoked)
+            {
+                Log.RevokedKeyFound(Context.Logger, Tier, keyId, created);
+            }
+
+            var now = Context.Time.GetUtcNow();
+            if (newer is not null && newer.Created - now <= MaxFutureSkew && !Context.IsInvalidForWrite(newer, now)
+                && await TryUseLatestAsync(newer, cancellationToken).ConfigureAwait(false) is { } usable)
+            {
+                // Cached as the ring's newest key: the next write uses it.
+                Share(KeyId, usable);
+            }
+
+            CountRefresh(background: true, succeeded: true);
+        }
+        catch (Exception e) when (_disposed || cancellationToken.IsCancellationRequested || e is ObjectDisposedException)
+        {
+            // The ring or the factory is going away: nothing to refresh any more.
+        }
+        catch (Exception e)
+        {
+            var retry = _cache.RefreshFailed(entry);
+            CountRefresh(background: true, succeeded: false);
+            Log.RefreshFailed(Context.Logger, e, Tier, keyId, created, entry.Failures, (long)retry.TotalSeconds);
+        }
+    }
+
     /// <summary>Re-reads a cached key's record after its revoke-check interval; returns the cache-owned key, or null if not cached.</summary>
     private async ValueTask<CryptoKey?> RefreshAsync(string keyId, long created, CancellationToken cancellationToken)
     {
@@ -282,14 +351,33 @@ internal abstract class KeyRing : IDisposable
             return null;
         }
 
-        var record = await LoadRecordAsync(keyId, created, cancellationToken).ConfigureAwait(false);
+        EnvelopeKeyRecord? record;
+        try
+        {
+            record = await LoadRecordAsync(keyId, created, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            CountRefresh(background: false, succeeded: false);
+            throw;
+        }
+
         if (record is null || record.Created.ToUnixTimeSeconds() != created)
         {
+            CountRefresh(background: false, succeeded: false);
             throw Error.KeyNotFound(keyId, created);
         }
 
+        CountRefresh(background: false, succeeded: true);
         return _cache.Refresh(keyId, created, record.IsRevoked);
     }
+
+    private void CountRefresh(bool background, bool succeeded) =>
+        Context.Metrics.CacheRefreshes.Add(
+            1,
+            new KeyValuePair<string, object?>("tier", Tier == "system" ? CacheTierMetrics.SystemKey : CacheTierMetrics.IntermediateKey),
+            new KeyValuePair<string, object?>("mode", background ? "background" : "inline"),
+            new KeyValuePair<string, object?>("outcome", succeeded ? "succeeded" : "failed"));
 
     /// <summary>
     /// What a failure of the metastore or KMS surfaces as: <see cref="ObjectDisposedException"/> when the ring was

@@ -25,15 +25,22 @@ internal sealed class CacheMetricsRecorder : IMeterFactory
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
             string tier = "?";
+            string mode = "", outcome = "";
             foreach (var tag in tags)
             {
-                if (tag.Key == "tier")
+                switch (tag.Key)
                 {
-                    tier = (string)tag.Value!;
+                    case "tier": tier = (string)tag.Value!; break;
+                    case "mode": mode = (string)tag.Value!; break;
+                    case "outcome": outcome = (string)tag.Value!; break;
                 }
             }
 
             _sums.AddOrUpdate((instrument.Name, tier), value, (_, sum) => sum + value);
+            if (mode.Length > 0)
+            {
+                _sums.AddOrUpdate(($"{instrument.Name}/{mode}/{outcome}", tier), value, (_, sum) => sum + value);
+            }
         });
         _listener.Start();
     }
@@ -43,6 +50,9 @@ internal sealed class CacheMetricsRecorder : IMeterFactory
     public long Misses(string tier) => Sum("asherah.cache.misses", tier);
 
     public long Evictions(string tier) => Sum("asherah.cache.evictions", tier);
+
+    /// <summary>Re-checks of cached keys of <paramref name="tier"/> in <paramref name="mode"/> (inline | background) that ended with <paramref name="outcome"/>.</summary>
+    public long Refreshes(string tier, string mode, string outcome) => Sum($"asherah.cache.refreshes/{mode}/{outcome}", tier);
 
     public Meter Create(MeterOptions options)
     {
