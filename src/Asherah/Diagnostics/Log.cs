@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "The newest {Tier} key {KeyId} is created at {Created}, more than {SkewSeconds} s ahead of this host's clock; not using it for writes, creating a new key")]
     public static partial void FutureKey(ILogger logger, string tier, string keyId, long created, long skewSeconds);
+
+    [LoggerMessage(11, LogLevel.Warning, "Memory pressure ({Reason}): shrank the {Tier} cache from {OldCapacity} to {NewCapacity} entries; {Entries} cached")]
+    public static partial void CacheShrunk(ILogger logger, string tier, int oldCapacity, int newCapacity, string reason, int entries);
+
+    [LoggerMessage(12, LogLevel.Information, "Memory pressure gone: grew the {Tier} cache's capacity from {OldCapacity} to {NewCapacity} entries")]
+    public static partial void CacheGrown(ILogger logger, string tier, int oldCapacity, int newCapacity);
 }

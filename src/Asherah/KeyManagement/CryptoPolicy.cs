@@ -28,6 +28,7 @@ public abstract class CryptoPolicy
     private CacheEvictionPolicy _systemKeyCacheEvictionPolicy = CacheEvictionPolicy.Simple;
     private CacheEvictionPolicy _intermediateKeyCacheEvictionPolicy = CacheEvictionPolicy.Simple;
     private CacheEvictionPolicy _sessionCacheEvictionPolicy = CacheEvictionPolicy.Lru;
+    private MemoryPressureOptions _memoryPressure = new();
 
     /// <summary>Whether a key created at <paramref name="created"/> is expired at <paramref name="now"/>.</summary>
     public abstract bool IsKeyExpired(DateTimeOffset created, DateTimeOffset now);
@@ -136,6 +137,16 @@ public abstract class CryptoPolicy
     {
         get => _sessionCacheEvictionPolicy;
         set => _sessionCacheEvictionPolicy = CheckPolicy(value);
+    }
+
+    /// <summary>
+    /// Whether and when the intermediate-key and session caches shrink under memory pressure (and grow back). Default:
+    /// off. See <see cref="MemoryPressureOptions"/>.
+    /// </summary>
+    public MemoryPressureOptions MemoryPressure
+    {
+        get => _memoryPressure;
+        set => _memoryPressure = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>Whether decrypting under an expired or revoked intermediate key is logged. Default <see langword="false"/>.</summary>

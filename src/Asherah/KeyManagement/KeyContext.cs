@@ -43,6 +43,12 @@ internal sealed class KeyContext(
     public IBoundedCache<CachedKeyId, KeyCacheEntry>? SharedIntermediateKeys { get; } =
         policy.CacheIntermediateKeys && policy.SharedIntermediateKeyCache ? KeyCache.NewIntermediateKeyStore(policy, metrics) : null;
 
+    /// <summary>
+    /// The factory's memory-pressure monitor (<see cref="MemoryPressureOptions.Enabled"/>), or <see langword="null"/>;
+    /// <see cref="KeyAllocator"/> then asks it to shrink the caches when an allocation is refused.
+    /// </summary>
+    public MemoryPressureMonitor? MemoryPressure { get; init; }
+
     /// <summary>Whether a key must not be used for new writes.</summary>
     public bool IsInvalidForWrite(CryptoKey key, DateTimeOffset now) =>
         key.Revoked || Policy.IsKeyExpired(DateTimeOffset.FromUnixTimeSeconds(key.Created), now);
