@@ -25,7 +25,9 @@ namespace Asherah;
 /// smaller), never below <see cref="MinimumCacheSize"/>, evicting in its policy's order. Once no reading has shown
 /// pressure for <see cref="RecoveryDelay"/> (default 1 minute), capacities double at each check until they are back at
 /// the configured maximum sizes. A <see cref="CacheEvictionPolicy.Simple"/> cache is trimmed instead (it has no capacity
-/// to lower) and grows freely again.
+/// to lower) and grows freely again. With neither a shared intermediate-key cache nor a session cache there is nothing
+/// to shrink (per-session key caches live and die with their sessions) and the policy changes nothing. The system-key
+/// cache is never shrunk: it holds a few keys that every operation needs.
 /// </para>
 /// <para>
 /// Besides the timer, a refused secure-memory allocation (the locked-memory limit reached, or no memory) makes the
