@@ -56,6 +56,9 @@ internal sealed class SessionCache : IDisposable
     /// <summary>Most sessions the cache keeps (the policy's size, as the eviction policy honours it).</summary>
     public int Capacity => _entries.Capacity;
 
+    /// <summary>Lets <paramref name="monitor"/> shrink and grow this cache under memory pressure.</summary>
+    public void WatchMemoryPressure(MemoryPressureMonitor monitor) => monitor.Watch(_metrics, _entries);
+
     /// <summary>Envelopes not yet disposed: cached, or evicted and still in use (for tests).</summary>
     internal int LiveCount => _live.Count;
 

@@ -40,6 +40,20 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
             _sessions = new SessionCache(NewEnvelope, context.Policy, context.Time, context.Logger, context.Metrics.SessionCache);
             context.Metrics.ObserveSessionCache(_sessions, static sessions => sessions.IsDisposed ? null : sessions.Count);
         }
+
+        if (context.MemoryPressure is { } monitor)
+        {
+            // The shared intermediate-key cache and the session cache (which takes per-session key caches with its
+            // sessions) are what memory pressure shrinks; system keys are few and always needed.
+            if (context.SharedIntermediateKeys is { } sharedKeys)
+            {
+                monitor.Watch(context.Metrics.IntermediateKeyCache, sharedKeys);
+            }
+
+            _sessions?.WatchMemoryPressure(monitor);
+            context.Metrics.ObserveCacheCapacities(monitor, static m => m.Capacities);
+            monitor.Start();
+        }
     }
 
     /// <summary>The product id the factory was built with.</summary>
@@ -118,6 +132,7 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
         _disposed = true;
         // First: no re-check may run while the keys it would touch are wiped.
         _context.Refresher?.Dispose();
+        _context.MemoryPressure?.Dispose();
         _sessions?.Dispose();
         foreach (var envelope in _uncached.Keys)
         {

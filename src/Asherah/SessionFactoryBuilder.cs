@@ -26,6 +26,7 @@ public sealed class SessionFactoryBuilder
     private Func<AesGcmEngine, KeyMaterialAllocator, IKeyManagementService>? _ownedKms;
     private ILogger? _logger;
     private TimeProvider _time = TimeProvider.System;
+    private IMemoryPressureSource? _memoryPressureSource;
     private IMeterFactory? _meterFactory;
     private AesGcmEngineKind _engine = AesGcmEngineKind.Auto;
     private SecureMemoryOptions _secureMemory = new();
@@ -182,6 +183,13 @@ public sealed class SessionFactoryBuilder
         return this;
     }
 
+    /// <summary>Reads memory figures for <see cref="MemoryPressureOptions"/> from <paramref name="source"/> instead of the process (for tests).</summary>
+    internal SessionFactoryBuilder WithMemoryPressureSource(IMemoryPressureSource source)
+    {
+        _memoryPressureSource = source;
+        return this;
+    }
+
     /// <summary>Builds the factory. Each call builds a new, independent factory.</summary>
     /// <exception cref="InvalidOperationException">A required part is missing.</exception>
     /// <exception cref="SecureMemoryException">Secure memory could not be set up (for example the memory-lock limit).</exception>
@@ -200,7 +208,12 @@ public sealed class SessionFactoryBuilder
 
         // Parts the factory owns are made here, from the final settings, whatever order the With calls came in.
         var engine = AesGcmEngines.Select(_engine);
-        var allocator = new KeyMaterialAllocator(SecureAllocators.Create(_secureMemory, _logger));
+        var logger = _logger ?? NullLogger.Instance;
+        var pressure = policy.MemoryPressure.Enabled
+            ? new MemoryPressureMonitor(policy.MemoryPressure.Clone(), _memoryPressureSource ?? ProcessMemoryPressureSource.Instance, _time, logger)
+            : null;
+        SecureAllocator secure = SecureAllocators.Create(_secureMemory, _logger);
+        var allocator = new KeyMaterialAllocator(pressure is null ? secure : new PressureRelievingAllocator(secure, pressure));
         var owned = new OwnedParts();
         try
         {
@@ -217,12 +230,16 @@ public sealed class SessionFactoryBuilder
                 engine,
                 allocator,
                 _time,
-                _logger ?? NullLogger.Instance,
-                metrics);
+                logger,
+                metrics)
+            {
+                MemoryPressure = pressure,
+            };
             return new SessionFactory(_productId, _serviceId, context, owned);
         }
         catch
         {
+            pressure?.Dispose();
             owned.Dispose();
             throw;
         }

@@ -18,13 +18,15 @@ return args.Length == 0 ? Usage() : args[0] switch
     "core-dumps" => Probe.DisableCoreDumps(),
     "quick-start" => Probe.QuickStart(int.Parse(args[1])),
     "bench" => Probe.Bench(int.Parse(args[1])),
+    "memory-pressure" => Probe.MemoryPressure(int.Parse(args[1]), args[2], args[3] == "on"),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("commands: guard before|after | strict-fault | exhaust <count> [fallback] | capacity <count> <size> | "
-        + "strict-stress <seconds> <threads> | core-dumps | quick-start <partitions> | bench <iterations>");
+        + "strict-stress <seconds> <threads> | core-dumps | quick-start <partitions> | bench <iterations> | "
+        + "memory-pressure <partitions> <policy> on|off");
     return 64;
 }
 

@@ -6,7 +6,8 @@ namespace Asherah;
 /// parsed case-insensitively from configuration. Every bounded policy costs O(1) per operation. Which implementation
 /// serves which policy:
 /// <list type="table">
-/// <item><term><see cref="Simple"/></term><description>an unbounded <c>ConcurrentDictionary</c>: nothing is evicted; the maximum size is ignored.</description></item>
+/// <item><term><see cref="Simple"/></term><description>an unbounded <c>ConcurrentDictionary</c>: nothing is evicted; the maximum size is ignored. Under memory
+/// pressure (<see cref="MemoryPressureOptions"/>) it is trimmed to half its entries (arbitrary ones) and grows freely again.</description></item>
 /// <item><term><see cref="Lru"/></term><description>written here: an exact LRU (one linked list) under one lock; a hit that finds the
 /// lock taken skips its move to the front instead of waiting. (BitFaster.Caching's <c>ConcurrentLru</c> is TU-Q, not
 /// LRU order.)</description></item>

@@ -54,6 +54,25 @@ internal sealed class ConcurrentLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
 
     public int Capacity { get; }
 
+    public int MaximumCapacity => Capacity;
+
+    /// <summary>Trims to <paramref name="capacity"/> entries (BitFaster's capacity is fixed, so it stays in force and is returned).</summary>
+    public int Resize(int capacity)
+    {
+        int target = Math.Clamp(capacity, 1, MaximumCapacity);
+        if (!_disposed)
+        {
+            _lfu.DoMaintenance();
+            int surplus = _cache.Count - target;
+            if (surplus > 0)
+            {
+                _cache.Policy.Eviction.Value!.Trim(surplus);
+            }
+        }
+
+        return Capacity;
+    }
+
     public bool TryGet(TKey key, out TValue value)
     {
         if (_cache.TryGet(key, out var slot))

@@ -11,8 +11,9 @@ namespace Asherah.Caching;
 /// <c>Lock.TryEnter</c> without waiting: uncontended that is one interlocked operation (about 20 ns), and when another
 /// thread holds the lock the hit skips its bookkeeping rather than queue (the policy sees a sample of the hits under
 /// contention, as Caffeine's lossy read buffer does). Adds and removes take the lock (they follow a miss, which costs
-/// a metastore read anyway), evict at most one entry each, before the insert, so Count never exceeds Capacity. Eviction
-/// callbacks run after the lock is released.
+/// a metastore read anyway), evict at most one entry each, before the insert, so Count never exceeds Capacity. A
+/// <see cref="Resize"/> to a smaller capacity evicts the surplus at once under the lock, victim by victim in the
+/// policy's order. Eviction callbacks run after the lock is released.
 /// </remarks>
 internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TValue>
     where TKey : notnull
@@ -25,10 +26,14 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     // Entries, kept under the lock: ConcurrentDictionary.Count would take every one of its bucket locks on each add.
     private int _count;
 
+    // The capacity in force: written under the lock (Resize), read without it by Capacity.
+    private volatile int _capacity;
+
     protected LockedPolicyCache(int capacity, Action<TKey, TValue>? onEvicted, IEqualityComparer<TKey>? comparer)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        Capacity = capacity;
+        MaximumCapacity = capacity;
+        _capacity = capacity;
         _onEvicted = onEvicted;
         _map = new ConcurrentDictionary<TKey, CacheNode<TKey, TValue>>(comparer);
     }
@@ -37,7 +42,9 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
 
     public int Count => Volatile.Read(ref _count);
 
-    public int Capacity { get; }
+    public int Capacity => _capacity;
+
+    public int MaximumCapacity { get; }
 
     public bool TryGet(TKey key, out TValue value)
     {
@@ -77,7 +84,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
                 return false;
             }
 
-            if (_count >= Capacity)
+            if (_count >= _capacity)
             {
                 victim = SelectVictim();
                 Unlink(victim);
@@ -114,6 +121,39 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
 
         value = default!;
         return false;
+    }
+
+    public int Resize(int capacity)
+    {
+        int target = Math.Clamp(capacity, 1, MaximumCapacity);
+        List<CacheNode<TKey, TValue>>? victims = null;
+        lock (_sync)
+        {
+            _capacity = target;
+            if (!_disposed)
+            {
+                while (_count > target)
+                {
+                    var victim = SelectVictim();
+                    Unlink(victim);
+                    _map.TryRemove(victim.Key, out _);
+                    Volatile.Write(ref _count, _count - 1);
+                    (victims ??= []).Add(victim);
+                }
+
+                OnResized();
+            }
+        }
+
+        if (victims is not null)
+        {
+            foreach (var victim in victims)
+            {
+                _onEvicted?.Invoke(victim.Key, victim.Value);
+            }
+        }
+
+        return target;
     }
 
     public IReadOnlyList<KeyValuePair<TKey, TValue>> Snapshot() =>
@@ -160,4 +200,9 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
 
     /// <summary>Forgets every list (under the lock, at dispose).</summary>
     protected abstract void Clear();
+
+    /// <summary>Adjusts the policy's own proportions to a new <see cref="Capacity"/> (under the lock, after any evictions).</summary>
+    protected virtual void OnResized()
+    {
+    }
 }

@@ -11,6 +11,8 @@ namespace Asherah.Caching;
 /// </code>
 /// So an entry seen once is evicted before any entry seen twice while probation holds one. Every step O(1); locking
 /// as <see cref="LockedPolicyCache{TKey, TValue}"/> says. With capacity 1 there is no protected segment (plain LRU).
+/// A resize evicts probation's last entries first, then protected's, and then demotes protected's least recent entries
+/// until protected holds at most 80 % of the new capacity.
 /// </remarks>
 internal sealed class SegmentedLruCache<TKey, TValue>(int capacity, Action<TKey, TValue>? onEvicted, IEqualityComparer<TKey>? comparer)
     : LockedPolicyCache<TKey, TValue>(capacity, onEvicted, comparer)
@@ -18,7 +20,7 @@ internal sealed class SegmentedLruCache<TKey, TValue>(int capacity, Action<TKey,
 {
     private readonly CacheNodeList<TKey, TValue> _probation = new();
     private readonly CacheNodeList<TKey, TValue> _protected = new();
-    private readonly int _protectedCapacity = (int)(capacity * 4L / 5);
+    private int _protectedCapacity = ProtectedCapacityOf(capacity);
 
     public override CacheEvictionPolicy Policy => CacheEvictionPolicy.Slru;
 
@@ -45,6 +47,20 @@ internal sealed class SegmentedLruCache<TKey, TValue>(int capacity, Action<TKey,
     protected override CacheNode<TKey, TValue> SelectVictim() => _probation.Last ?? _protected.Last!;
 
     protected override void Unlink(CacheNode<TKey, TValue> node) => node.List!.Remove(node);
+
+    /// <summary>Keeps protected within 80 % of the capacity now in force, demoting its least recent entries to probation.</summary>
+    protected override void OnResized()
+    {
+        _protectedCapacity = ProtectedCapacityOf(Capacity);
+        while (_protected.Count > _protectedCapacity)
+        {
+            var demoted = _protected.Last!;
+            _protected.Remove(demoted);
+            _probation.AddFirst(demoted);
+        }
+    }
+
+    private static int ProtectedCapacityOf(int capacity) => (int)(capacity * 4L / 5);
 
     protected override void Clear()
     {

@@ -44,6 +44,7 @@ public sealed class AsherahOptions
     private int _sessionCacheMaxSize = 1000;
     private TimeSpan _sessionCacheDuration = TimeSpan.FromHours(2);
     private SecureMemoryOptions _secureMemory = new();
+    private MemoryPressureOptions _memoryPressure = new();
 
     /// <summary>The product id (the last part of key ids). Required.</summary>
     /// <remarks>Configuration key <c>Asherah:ProductId</c>; environment <c>ASHERAH_PRODUCT_NAME</c> or <c>ASHERAH_PRODUCT</c>.</remarks>
@@ -294,6 +295,25 @@ public sealed class AsherahOptions
         }
     }
 
+    /// <summary>Whether and when the intermediate-key and session caches shrink under memory pressure (<see cref="MemoryPressureOptions"/>).</summary>
+    /// <remarks>
+    /// Default off. Ignored when <see cref="CryptoPolicy"/> is set (set <see cref="Asherah.CryptoPolicy.MemoryPressure"/>
+    /// there). Configuration keys <c>Asherah:MemoryPressure:Enabled</c>, <c>:CheckInterval</c>, <c>:RecoveryDelay</c>,
+    /// <c>:MemoryLoadThreshold</c>, <c>:LockedMemoryThreshold</c>, <c>:MinimumCacheSize</c>; environment
+    /// <c>ASHERAH_MEMORY_PRESSURE_ENABLED</c>, <c>ASHERAH_MEMORY_PRESSURE_CHECK_INTERVAL</c>,
+    /// <c>ASHERAH_MEMORY_PRESSURE_RECOVERY_DELAY</c>, <c>ASHERAH_MEMORY_PRESSURE_MEMORY_LOAD_THRESHOLD</c>,
+    /// <c>ASHERAH_MEMORY_PRESSURE_LOCKED_MEMORY_THRESHOLD</c>, <c>ASHERAH_MEMORY_PRESSURE_MINIMUM_CACHE_SIZE</c>.
+    /// </remarks>
+    public MemoryPressureOptions MemoryPressure
+    {
+        get => _memoryPressure;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _memoryPressure = value;
+        }
+    }
+
     /// <summary>Which policy the policy settings make: expiring keys (the default) or keys that never expire (tests only).</summary>
     /// <remarks>
     /// Default <see cref="CryptoPolicyKind.BasicExpiring"/>. With <see cref="CryptoPolicyKind.NeverExpired"/>,
@@ -414,6 +434,7 @@ public sealed class AsherahOptions
         policy.MaxConcurrentKeyRefreshes = MaxConcurrentKeyRefreshes;
         policy.NotifyExpiredIntermediateKeyOnRead = NotifyExpiredIntermediateKeyOnRead;
         policy.NotifyExpiredSystemKeyOnRead = NotifyExpiredSystemKeyOnRead;
+        policy.MemoryPressure = MemoryPressure.Clone();
         return policy;
     }
 }

@@ -11,7 +11,10 @@ namespace Asherah.Diagnostics;
 /// <c>asherah.sessions.cached</c> (sessions in the session cache), and per cache tier (tagged <c>tier</c> =
 /// system_key|intermediate_key|session) <c>asherah.cache.hits</c> (lookups answered from the cache),
 /// <c>asherah.cache.misses</c> (loads because an entry was absent or due for its revocation check: one per load, however
-/// many callers waited on it) and <c>asherah.cache.evictions</c> (entries dropped for capacity or idleness).
+/// many callers waited on it) and <c>asherah.cache.evictions</c> (entries dropped for capacity or idleness); with
+/// memory-pressure shrinking on, <c>asherah.cache.resizes</c> (capacity changes, tagged <c>tier</c> and
+/// <c>direction</c> = shrink|grow) and <c>asherah.cache.capacity</c> (the capacity in force of each bounded cache the
+/// policy watches, tagged <c>tier</c>).
 /// <para>
 /// Lifetime: a meter this class creates is disposed with it (a live <see cref="Meter"/> is reachable from a static
 /// list, so an undisposed one would keep its instruments and their callbacks alive). A meter from an
@@ -39,6 +42,7 @@ internal sealed class AsherahMetrics : IDisposable
         CacheMisses = _meter.CreateCounter<long>("asherah.cache.misses", "{lookup}", "Cache lookups that loaded the entry.");
         CacheEvictions = _meter.CreateCounter<long>("asherah.cache.evictions", "{entry}", "Cache entries dropped for capacity or idleness.");
         CacheRefreshes = _meter.CreateCounter<long>("asherah.cache.refreshes", "{check}", "Re-checks of a cached key's record (tags tier, mode = inline | background, outcome = succeeded | failed).");
+        CacheResizes = _meter.CreateCounter<long>("asherah.cache.resizes", "{resize}", "Cache capacity changes under memory pressure.");
         SystemKeyCache = new CacheTierMetrics(this, CacheTierMetrics.SystemKey);
         IntermediateKeyCache = new CacheTierMetrics(this, CacheTierMetrics.IntermediateKey);
         SessionCache = new CacheTierMetrics(this, CacheTierMetrics.Session);
@@ -63,6 +67,7 @@ internal sealed class AsherahMetrics : IDisposable
 
     /// <summary>Re-reads of a cached key's record after its revoke-check interval (or ahead of it, in the background).</summary>
     public Counter<long> CacheRefreshes { get; }
+    public Counter<long> CacheResizes { get; }
 
     public CacheTierMetrics SystemKeyCache { get; }
 
@@ -79,6 +84,24 @@ internal sealed class AsherahMetrics : IDisposable
     {
         var weak = new WeakReference<TSource>(source);
         _meter.CreateObservableGauge("asherah.sessions.cached", () => Observe(weak, count), "{session}", "Sessions in the session cache.");
+    }
+
+    /// <summary>
+    /// Reports the capacities <paramref name="capacities"/> gives for <paramref name="source"/> as
+    /// <c>asherah.cache.capacity</c>, one measurement per tier, leaving out unbounded caches (<see cref="int.MaxValue"/>);
+    /// the gauge does not keep the source alive.
+    /// </summary>
+    public void ObserveCacheCapacities<TSource>(TSource source, Func<TSource, IEnumerable<(string Tier, int Capacity)>> capacities)
+        where TSource : class
+    {
+        var weak = new WeakReference<TSource>(source);
+        _meter.CreateObservableGauge(
+            "asherah.cache.capacity",
+            () => weak.TryGetTarget(out var target)
+                ? capacities(target).Where(static c => c.Capacity != int.MaxValue).Select(static c => new Measurement<int>(c.Capacity, new KeyValuePair<string, object?>("tier", c.Tier)))
+                : [],
+            "{entry}",
+            "The capacity in force of a cache that shrinks under memory pressure.");
     }
 
     public void Dispose()

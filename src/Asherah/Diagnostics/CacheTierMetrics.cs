@@ -15,6 +15,8 @@ internal sealed class CacheTierMetrics(AsherahMetrics metrics, string tier)
     public const string Session = "session";
 
     private readonly KeyValuePair<string, object?> _tag = new("tier", tier);
+    private readonly KeyValuePair<string, object?> _shrink = new("direction", "shrink");
+    private readonly KeyValuePair<string, object?> _grow = new("direction", "grow");
 
     public string Tier { get; } = tier;
 
@@ -31,4 +33,7 @@ internal sealed class CacheTierMetrics(AsherahMetrics metrics, string tier)
     public void Miss() => metrics.CacheMisses.Add(1, _tag);
 
     public void Evicted() => metrics.CacheEvictions.Add(1, _tag);
+
+    /// <summary>Counts a change of capacity under memory pressure (<c>direction</c> = shrink|grow).</summary>
+    public void Resized(bool shrink) => metrics.CacheResizes.Add(1, _tag, shrink ? _shrink : _grow);
 }

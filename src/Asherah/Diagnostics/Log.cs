@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(21, LogLevel.Information, "Cached {Tier} key {KeyId} created at {Created} was found revoked by a background re-check; the next encrypt rotates it")]
     public static partial void RevokedKeyFound(ILogger logger, string tier, string keyId, long created);
+
+    [LoggerMessage(11, LogLevel.Warning, "Memory pressure ({Reason}): shrank the {Tier} cache from {OldCapacity} to {NewCapacity} entries; {Entries} cached")]
+    public static partial void CacheShrunk(ILogger logger, string tier, int oldCapacity, int newCapacity, string reason, int entries);
+
+    [LoggerMessage(12, LogLevel.Information, "Memory pressure gone: grew the {Tier} cache's capacity from {OldCapacity} to {NewCapacity} entries")]
+    public static partial void CacheGrown(ILogger logger, string tier, int oldCapacity, int newCapacity);
 }

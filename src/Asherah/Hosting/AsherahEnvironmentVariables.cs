@@ -44,6 +44,12 @@ namespace Asherah;
 /// ASHERAH_SECURE_MEMORY_STRICT_PROTECTION                Asherah:SecureMemory:StrictProtection
 /// ASHERAH_SECURE_MEMORY_DISABLE_CORE_DUMPS               Asherah:SecureMemory:DisableCoreDumps
 /// ASHERAH_SECURE_MEMORY_CHUNK_SIZE                       Asherah:SecureMemory:ChunkSize
+/// ASHERAH_MEMORY_PRESSURE_ENABLED                        Asherah:MemoryPressure:Enabled               true | false
+/// ASHERAH_MEMORY_PRESSURE_CHECK_INTERVAL                 Asherah:MemoryPressure:CheckInterval         Go duration (10s) or TimeSpan
+/// ASHERAH_MEMORY_PRESSURE_RECOVERY_DELAY                 Asherah:MemoryPressure:RecoveryDelay
+/// ASHERAH_MEMORY_PRESSURE_MEMORY_LOAD_THRESHOLD          Asherah:MemoryPressure:MemoryLoadThreshold   fraction (0.9)
+/// ASHERAH_MEMORY_PRESSURE_LOCKED_MEMORY_THRESHOLD        Asherah:MemoryPressure:LockedMemoryThreshold fraction (0.9)
+/// ASHERAH_MEMORY_PRESSURE_MINIMUM_CACHE_SIZE             Asherah:MemoryPressure:MinimumCacheSize
 /// ASHERAH_CRYPTO_POLICY                                  Asherah:Policy               BasicExpiring | NeverExpired
 /// ASHERAH_NOTIFY_EXPIRED_INTERMEDIATE_KEY_ON_READ        Asherah:NotifyExpiredIntermediateKeyOnRead
 /// ASHERAH_NOTIFY_EXPIRED_SYSTEM_KEY_ON_READ              Asherah:NotifyExpiredSystemKeyOnRead
@@ -92,6 +98,12 @@ public static class AsherahEnvironmentVariables
         ("ASHERAH_SECURE_MEMORY_STRICT_PROTECTION", "Asherah:SecureMemory:StrictProtection"),
         ("ASHERAH_SECURE_MEMORY_DISABLE_CORE_DUMPS", "Asherah:SecureMemory:DisableCoreDumps"),
         ("ASHERAH_SECURE_MEMORY_CHUNK_SIZE", "Asherah:SecureMemory:ChunkSize"),
+        ("ASHERAH_MEMORY_PRESSURE_ENABLED", "Asherah:MemoryPressure:Enabled"),
+        ("ASHERAH_MEMORY_PRESSURE_CHECK_INTERVAL", "Asherah:MemoryPressure:CheckInterval"),
+        ("ASHERAH_MEMORY_PRESSURE_RECOVERY_DELAY", "Asherah:MemoryPressure:RecoveryDelay"),
+        ("ASHERAH_MEMORY_PRESSURE_MEMORY_LOAD_THRESHOLD", "Asherah:MemoryPressure:MemoryLoadThreshold"),
+        ("ASHERAH_MEMORY_PRESSURE_LOCKED_MEMORY_THRESHOLD", "Asherah:MemoryPressure:LockedMemoryThreshold"),
+        ("ASHERAH_MEMORY_PRESSURE_MINIMUM_CACHE_SIZE", "Asherah:MemoryPressure:MinimumCacheSize"),
         ("ASHERAH_CRYPTO_POLICY", "Asherah:Policy"),
         ("ASHERAH_NOTIFY_EXPIRED_INTERMEDIATE_KEY_ON_READ", "Asherah:NotifyExpiredIntermediateKeyOnRead"),
         ("ASHERAH_NOTIFY_EXPIRED_SYSTEM_KEY_ON_READ", "Asherah:NotifyExpiredSystemKeyOnRead"),

@@ -62,11 +62,21 @@ internal static class AsherahOptionsBinder
         Read<bool>(memory, "StrictProtection", errors, TryFlag, FlagForm, v => secure.StrictProtection = v);
         Read<bool>(memory, "DisableCoreDumps", errors, TryFlag, FlagForm, v => secure.DisableCoreDumps = v);
         Read<int>(memory, "ChunkSize", errors, TryInt, "a power of two from 16384 to 16777216", v => secure.ChunkSize = v);
+
+        var pressureSection = section.GetSection("MemoryPressure");
+        var pressure = options.MemoryPressure;
+        Read<bool>(pressureSection, "Enabled", errors, TryFlag, FlagForm, v => pressure.Enabled = v);
+        Read<TimeSpan>(pressureSection, "CheckInterval", errors, TryDuration, DurationForm, v => pressure.CheckInterval = v);
+        Read<TimeSpan>(pressureSection, "RecoveryDelay", errors, TryDuration, "a Go duration such as 60s or 5m, or a TimeSpan, zero or more", v => pressure.RecoveryDelay = v);
+        Read<double>(pressureSection, "MemoryLoadThreshold", errors, TryFraction, FractionForm, v => pressure.MemoryLoadThreshold = v);
+        Read<double>(pressureSection, "LockedMemoryThreshold", errors, TryFraction, FractionForm, v => pressure.LockedMemoryThreshold = v);
+        Read<int>(pressureSection, "MinimumCacheSize", errors, TryInt, IntForm, v => pressure.MinimumCacheSize = v);
     }
 
     private const string DurationForm = "a Go duration such as 2160h, 90m or 1h30m (d for days), or a TimeSpan such as 90.00:00:00";
     private const string FlagForm = "true or false";
     private const string IntForm = "a whole number";
+    private const string FractionForm = "a fraction above 0 and at most 1, such as 0.9";
     private const string PolicyForm = "a cache eviction policy: simple, lru, lfu, slru or tinylfu";
 
     private delegate bool TryParse<T>(string text, out T value);

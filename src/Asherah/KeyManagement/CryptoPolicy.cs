@@ -36,6 +36,7 @@ public abstract class CryptoPolicy
 
     /// <summary>The default <see cref="MaxConcurrentKeyRefreshes"/>: 4.</summary>
     public const int DefaultMaxConcurrentKeyRefreshes = 4;
+    private MemoryPressureOptions _memoryPressure = new();
 
     /// <summary>Whether a key created at <paramref name="created"/> is expired at <paramref name="now"/>.</summary>
     public abstract bool IsKeyExpired(DateTimeOffset created, DateTimeOffset now);
@@ -193,6 +194,16 @@ public abstract class CryptoPolicy
     {
         get => _sessionCacheEvictionPolicy;
         set => _sessionCacheEvictionPolicy = CheckPolicy(value);
+    }
+
+    /// <summary>
+    /// Whether and when the intermediate-key and session caches shrink under memory pressure (and grow back). Default:
+    /// off. See <see cref="MemoryPressureOptions"/>.
+    /// </summary>
+    public MemoryPressureOptions MemoryPressure
+    {
+        get => _memoryPressure;
+        set => _memoryPressure = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>Whether decrypting under an expired or revoked intermediate key is logged. Default <see langword="false"/>.</summary>

@@ -46,6 +46,11 @@ internal sealed class KeyContext(
     /// <summary>The background re-checks of cached keys (<see cref="CryptoPolicy.BackgroundKeyRefresh"/>), or <see langword="null"/>.</summary>
     public KeyRefresher? Refresher { get; } =
         policy.BackgroundKeyRefresh && policy.RevokeCheckInterval != TimeSpan.MaxValue ? new KeyRefresher(policy.MaxConcurrentKeyRefreshes) : null;
+    /// <summary>
+    /// The factory's memory-pressure monitor (<see cref="MemoryPressureOptions.Enabled"/>), or <see langword="null"/>;
+    /// <see cref="KeyAllocator"/> then asks it to shrink the caches when an allocation is refused.
+    /// </summary>
+    public MemoryPressureMonitor? MemoryPressure { get; init; }
 
     /// <summary>Whether a key must not be used for new writes.</summary>
     public bool IsInvalidForWrite(CryptoKey key, DateTimeOffset now) =>
