@@ -179,6 +179,20 @@ internal static class RewrapCommand
             throw new CliException($"cannot write --out '{file.FullName}': {e.Message}", e);
         }
 
+        if (resume is null)
+        {
+            try
+            {
+                // A new output's name is durable before the first checkpoint counts its bytes as written.
+                DirectorySync.Flush(file.DirectoryName!);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stream.Dispose();
+                throw new CliException($"cannot write --out '{file.FullName}': {e.Message}", e);
+            }
+        }
+
         if (resume is not null)
         {
             if (stream.Length < resume.OutputLength)
