@@ -41,21 +41,21 @@ public sealed class RewrapCheckpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Rewrap_CheckpointingEveryLine_EndsWithAWholeCheckpointMatchingTheOutput()
+    public async Task Rewrap_CheckpointingEveryLine_WritesEveryRecord_AndRemovesItsCheckpointAtTheEnd()
     {
+        // Twenty durable checkpoint replacements (file, rename, directory fsync) inside the real command.
         var records = _work.EncryptAnHourAgo("u1", 20);
         await File.WriteAllLinesAsync(PathOf("in.jsonl"), records);
         Assert.Equal(0, (await _work.Cli.RunAsync("keys", "rotate", "--partition", "u1")).ExitCode);
 
         var result = await _work.Cli.RunAsync(
-            "rewrap", "--in", PathOf("in.jsonl"), "--out", PathOf("out.jsonl"), "--checkpoint", PathOf("ck"), "--checkpoint-every", "1");
+            "rewrap", "--in", PathOf("in.jsonl"), "--out", PathOf("out.jsonl"), "--checkpoint", PathOf("ck"), "--checkpoint-every", "1", "--json");
 
-        Assert.Equal(0, result.ExitCode);
-        using var checkpoint = JsonDocument.Parse(await File.ReadAllBytesAsync(PathOf("ck")));
-        Assert.Equal(20, checkpoint.RootElement.GetProperty("linesDone").GetInt64());
-        Assert.Equal(20, checkpoint.RootElement.GetProperty("rewrapped").GetInt64());
-        Assert.Equal(new FileInfo(PathOf("out.jsonl")).Length, checkpoint.RootElement.GetProperty("outputLength").GetInt64());
-        Assert.Equal(new FileInfo(PathOf("in.jsonl")).Length, checkpoint.RootElement.GetProperty("inputOffset").GetInt64());
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var summary = JsonDocument.Parse(result.Stdout);
+        Assert.Equal(20, summary.RootElement.GetProperty("rewrapped").GetInt64());
+        Assert.Equal(20, (await File.ReadAllLinesAsync(PathOf("out.jsonl"))).Length);
+        Assert.False(File.Exists(PathOf("ck")));
         Assert.False(File.Exists(PathOf("ck.tmp")));
     }
 }
