@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Asherah.Cli.Configuration;
+using Asherah.Tools.Hosting;
 using Asherah.Server.Configuration;
 using Asherah.Server.Diagnostics;
 using Asherah.Server.Streaming;
@@ -36,8 +36,8 @@ internal static class AsherahServer
     /// <param name="commandLine">The configuration keys the command line set.</param>
     /// <param name="getVariable">The environment (tests pass their own).</param>
     /// <param name="configure">Last changes to the options (tests).</param>
-    /// <exception cref="UsageException">A setting is malformed or the socket path cannot be used.</exception>
-    /// <exception cref="CliException">The data directory or development key cannot be created.</exception>
+    /// <exception cref="InvalidSettingException">A setting is malformed or the socket path cannot be used.</exception>
+    /// <exception cref="SetupException">The data directory or development key cannot be created.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An <c>Asherah</c> value cannot be parsed.</exception>
     public static WebApplication Build(IReadOnlyDictionary<string, string?> commandLine, Func<string, string?> getVariable, Action<AsherahOptions>? configure = null)
     {
@@ -150,7 +150,7 @@ internal static class AsherahServer
         if (configuration[$"{Section}:MaxMessageSize"] is { Length: > 0 } size
             && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out maxMessageSize) || maxMessageSize < 1024))
         {
-            throw new UsageException("--max-message-size (AsherahServer:MaxMessageSize) must be a number of bytes from 1024 to 2147483647.");
+            throw new InvalidSettingException("--max-message-size (AsherahServer:MaxMessageSize) must be a number of bytes from 1024 to 2147483647.");
         }
 
         TimeSpan? grace = null;
@@ -158,7 +158,7 @@ internal static class AsherahServer
         {
             grace = GoDuration.TryParse(g, out var parsed) && parsed >= TimeSpan.Zero
                 ? parsed
-                : throw new UsageException("--shutdown-grace (AsherahServer:ShutdownGrace) must be a Go duration such as 10s or 1m30s.");
+                : throw new InvalidSettingException("--shutdown-grace (AsherahServer:ShutdownGrace) must be a Go duration such as 10s or 1m30s.");
         }
 
         return new ServerSettings(socket, listen, maxMessageSize, grace, Flag(configuration, "Asherah:Verbose"));
@@ -189,6 +189,6 @@ internal static class AsherahServer
             }
         }
 
-        throw new UsageException($"--listen (AsherahServer:Listen) must be IP:PORT such as 127.0.0.1:50051; it is '{value}'.");
+        throw new InvalidSettingException($"--listen (AsherahServer:Listen) must be IP:PORT such as 127.0.0.1:50051; it is '{value}'.");
     }
 }

@@ -1,5 +1,5 @@
 using Asherah;
-using Asherah.Cli.Configuration;
+using Asherah.Tools.Hosting;
 using Asherah.Server;
 using Asherah.Server.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -18,12 +18,12 @@ try
 {
     app = AsherahServer.Build(commandLine, Environment.GetEnvironmentVariable);
 }
-catch (Exception e) when (e is UsageException or OptionsValidationException or InvalidOperationException)
+catch (Exception e) when (e is InvalidSettingException or OptionsValidationException or InvalidOperationException)
 {
     Console.Error.WriteLine($"asherah-server: {e.Message}");
     return 2;
 }
-catch (CliException e)
+catch (SetupException e)
 {
     Console.Error.WriteLine($"asherah-server: {e.Message}");
     return 1;
@@ -35,7 +35,7 @@ await using (app)
     {
         await AsherahServer.StartAsync(app);
     }
-    catch (Exception e) when (e is UsageException or OptionsValidationException)
+    catch (Exception e) when (e is InvalidSettingException or OptionsValidationException)
     {
         Console.Error.WriteLine($"asherah-server: {e.Message}");
         return 2;

@@ -31,7 +31,7 @@ internal static class BenchCommand
             int milliseconds = parseResult.GetValue(duration);
             if (milliseconds <= 0)
             {
-                throw new Configuration.UsageException("--milliseconds must be positive.");
+                throw new InvalidSettingException("--milliseconds must be positive.");
             }
 
             await using var factory = SessionFactory.NewBuilder("bench-product", "bench-service")

@@ -19,7 +19,7 @@ internal static class CommandRunner
         {
             return await body();
         }
-        catch (UsageException ex)
+        catch (InvalidSettingException ex)
         {
             await console.Error.WriteLineAsync(ErrorLine(ex.Message));
             return Cli.UsageError;

@@ -29,7 +29,7 @@ internal static class DiagMemoryCommand
             int count = parseResult.GetValue(keys);
             if (count < 0)
             {
-                throw new Configuration.UsageException("--keys must be zero or more.");
+                throw new InvalidSettingException("--keys must be zero or more.");
             }
 
             long before = VmLck();

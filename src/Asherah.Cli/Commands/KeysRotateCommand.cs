@@ -37,12 +37,12 @@ internal static class KeysRotateCommand
             bool isSystem = parseResult.GetValue(system);
             if ((partitionId is null) == !isSystem)
             {
-                throw new UsageException("keys rotate needs exactly one of --partition P or --system.");
+                throw new InvalidSettingException("keys rotate needs exactly one of --partition P or --system.");
             }
 
             if (partitionId is not null && string.IsNullOrWhiteSpace(partitionId))
             {
-                throw new UsageException("--partition must not be empty or only whitespace.");
+                throw new InvalidSettingException("--partition must not be empty or only whitespace.");
             }
 
             await using var host = AsherahHost.Open(settings);

@@ -20,7 +20,7 @@ internal static class PartitionOption
         var value = parseResult.GetValue(option);
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new UsageException("--partition must not be empty or only whitespace.");
+            throw new InvalidSettingException("--partition must not be empty or only whitespace.");
         }
 
         return value;

@@ -22,12 +22,12 @@ internal sealed class PayloadInput
         {
             if (Directory.Exists(file.FullName))
             {
-                throw new UsageException($"--in '{file.FullName}' is a directory, not a file.");
+                throw new InvalidSettingException($"--in '{file.FullName}' is a directory, not a file.");
             }
 
             if (!File.Exists(file.FullName))
             {
-                throw new UsageException($"--in '{file.FullName}' does not exist.");
+                throw new InvalidSettingException($"--in '{file.FullName}' does not exist.");
             }
 
             try

@@ -64,34 +64,34 @@ internal static class RewrapCommand
             string? partitionId = parseResult.GetValue(partition);
             if (checkpointEvery <= 0)
             {
-                throw new UsageException("--checkpoint-every must be a positive number of lines.");
+                throw new InvalidSettingException("--checkpoint-every must be a positive number of lines.");
             }
 
             if (checkpointFile is not null && outFile is null)
             {
-                throw new UsageException("--checkpoint needs --out FILE: a resumed run truncates the output to the checkpoint.");
+                throw new InvalidSettingException("--checkpoint needs --out FILE: a resumed run truncates the output to the checkpoint.");
             }
 
             if (partitionId is not null && string.IsNullOrWhiteSpace(partitionId))
             {
-                throw new UsageException("--partition must not be empty or only whitespace.");
+                throw new InvalidSettingException("--partition must not be empty or only whitespace.");
             }
 
             if (inFile is not null && !File.Exists(inFile.FullName))
             {
-                throw new UsageException($"--in '{inFile.FullName}' does not exist or is not a file.");
+                throw new InvalidSettingException($"--in '{inFile.FullName}' does not exist or is not a file.");
             }
 
             if (inFile is not null && outFile is not null && string.Equals(inFile.FullName, outFile.FullName, StringComparison.Ordinal))
             {
-                throw new UsageException("--in and --out must be different files.");
+                throw new InvalidSettingException("--in and --out must be different files.");
             }
 
             var names = (Input: inFile?.FullName ?? "-", Output: outFile?.FullName ?? "-");
             var resume = checkpointFile is null ? null : RewrapCheckpoint.Read(checkpointFile.FullName);
             if (resume is not null && (resume.Input != names.Input || resume.Output != names.Output))
             {
-                throw new UsageException(
+                throw new InvalidSettingException(
                     $"the checkpoint '{checkpointFile!.FullName}' belongs to a rewrap of '{resume.Input}' into '{resume.Output}'; remove it to start over.");
             }
 
@@ -177,6 +177,20 @@ internal static class RewrapCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliException($"cannot write --out '{file.FullName}': {e.Message}", e);
+        }
+
+        if (resume is null)
+        {
+            try
+            {
+                // A new output's name is durable before the first checkpoint counts its bytes as written.
+                DirectorySync.Flush(file.DirectoryName!);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stream.Dispose();
+                throw new CliException($"cannot write --out '{file.FullName}': {e.Message}", e);
+            }
         }
 
         if (resume is not null)

@@ -76,18 +76,18 @@ internal static class VectorsGenerateCommand
             };
             if (string.IsNullOrWhiteSpace(generator.Product) || string.IsNullOrWhiteSpace(generator.Service))
             {
-                throw new UsageException("--product and --service must not be empty or only whitespace.");
+                throw new InvalidSettingException("--product and --service must not be empty or only whitespace.");
             }
 
             if (System.Text.Encoding.UTF8.GetByteCount(generator.StaticMasterKey) != 32)
             {
-                throw new UsageException("--static-master-key must be exactly 32 UTF-8 bytes.");
+                throw new InvalidSettingException("--static-master-key must be exactly 32 UTF-8 bytes.");
             }
 
             var outPath = parseResult.GetValue(output);
             if (string.IsNullOrWhiteSpace(outPath))
             {
-                throw new UsageException("--out must not be empty.");
+                throw new InvalidSettingException("--out must not be empty.");
             }
 
             var path = Path.GetFullPath(outPath);
@@ -95,7 +95,7 @@ internal static class VectorsGenerateCommand
             {
                 if (Directory.Exists(path))
                 {
-                    throw new UsageException($"--out '{path}' is a directory; give a file, or add --all to write one file per shape into it.");
+                    throw new InvalidSettingException($"--out '{path}' is a directory; give a file, or add --all to write one file per shape into it.");
                 }
 
                 await WriteAtomicallyAsync(path, stream => generator.WriteAsync(stream, cancellationToken));
@@ -105,7 +105,7 @@ internal static class VectorsGenerateCommand
 
             if (File.Exists(path))
             {
-                throw new UsageException($"--out '{path}' is a file; with --all it must be a directory (created if missing).");
+                throw new InvalidSettingException($"--out '{path}' is a file; with --all it must be a directory (created if missing).");
             }
 
             Directory.CreateDirectory(path);

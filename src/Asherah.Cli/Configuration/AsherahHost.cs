@@ -95,7 +95,7 @@ internal sealed class AsherahHost : IAsyncDisposable
     /// development key file, the file is created on first use and, once the factory is built over it, announced on
     /// <paramref name="stderr"/> as not for production.
     /// </summary>
-    /// <exception cref="UsageException">The KMS is unknown, or a setting is invalid (a static key of the wrong length, an unreadable key file).</exception>
+    /// <exception cref="InvalidSettingException">The KMS is unknown, or a setting is invalid (a static key of the wrong length, an unreadable key file).</exception>
     public SessionFactory GetFactory(TextWriter stderr)
     {
         if (_factory is not null)
@@ -107,7 +107,7 @@ internal sealed class AsherahHost : IAsyncDisposable
         var providers = Providers(Settings.CreateTable);
         if (!providers.KeyManagementServiceNames.Contains(options.Kms!, StringComparer.OrdinalIgnoreCase))
         {
-            throw new UsageException(
+            throw new InvalidSettingException(
                 $"{EnvironmentOptions.Describe(EnvironmentOptions.KmsKey)} is '{options.Kms}', which is not a key management service: use {string.Join(" or ", providers.KeyManagementServiceNames)}.");
         }
 

@@ -199,16 +199,16 @@ internal sealed partial class EnvironmentOptions
     /// on the command line with an empty or whitespace-only value is a usage error (it would otherwise fall back
     /// silently); an empty environment variable counts as unset, a whitespace-only one is a usage error.
     /// </summary>
-    /// <exception cref="UsageException">A value is blank, malformed, names an unknown metastore, or two variables of one setting disagree.</exception>
+    /// <exception cref="InvalidSettingException">A value is blank, malformed, names an unknown metastore, or two variables of one setting disagree.</exception>
     public CliSettings Resolve(ParseResult parseResult, CliConsole console)
     {
         var dataDirValue = CommandLineValue(parseResult, _dataDir) ?? console.GetVariable("ASHERAH_DATA_DIR");
         if (dataDirValue is not null && string.IsNullOrWhiteSpace(dataDirValue))
         {
-            throw new UsageException("ASHERAH_DATA_DIR must not be only whitespace.");
+            throw new InvalidSettingException("ASHERAH_DATA_DIR must not be only whitespace.");
         }
 
-        var dataDir = Path.GetFullPath(dataDirValue ?? DataDirectory.Default(console));
+        var dataDir = Path.GetFullPath(dataDirValue ?? DataDirectory.Default(console.GetVariable));
         var defaults = new Dictionary<string, string?>
         {
             [ProductKey] = DefaultProduct,
@@ -221,7 +221,7 @@ internal sealed partial class EnvironmentOptions
         var sqlitePathOption = CommandLineValue(parseResult, _sqlitePath);
         if (connection is not null && sqlitePathOption is not null)
         {
-            throw new UsageException("Give --conn or --sqlite-path, not both.");
+            throw new InvalidSettingException("Give --conn or --sqlite-path, not both.");
         }
 
         var commandLine = new Dictionary<string, string?>
@@ -255,14 +255,14 @@ internal sealed partial class EnvironmentOptions
         catch (InvalidOperationException e)
         {
             // Two names of one setting disagree; the message names both variables, never their values.
-            throw new UsageException(Translate(e.Message), e);
+            throw new InvalidSettingException(Translate(e.Message), e);
         }
 
         foreach (var (key, _) in Settings)
         {
             if (configuration[key] is { Length: > 0 } value && string.IsNullOrWhiteSpace(value))
             {
-                throw new UsageException($"{Describe(key)} must not be only whitespace.");
+                throw new InvalidSettingException($"{Describe(key)} must not be only whitespace.");
             }
         }
 
@@ -270,7 +270,7 @@ internal sealed partial class EnvironmentOptions
         var providers = AsherahHost.Providers();
         if (!providers.MetastoreNames.Contains(options.Metastore!, StringComparer.OrdinalIgnoreCase))
         {
-            throw new UsageException($"{Describe(MetastoreKey)} is '{options.Metastore}', which is not a metastore: use {string.Join(" or ", providers.MetastoreNames)}.");
+            throw new InvalidSettingException($"{Describe(MetastoreKey)} is '{options.Metastore}', which is not a metastore: use {string.Join(" or ", providers.MetastoreNames)}.");
         }
 
         string? sqlitePath = null;
@@ -323,7 +323,7 @@ internal sealed partial class EnvironmentOptions
         string.Join(" or ", AsherahEnvironmentVariables.ConfigurationKeys.Where(e => e.Value == key).Select(e => e.Key).Order(StringComparer.Ordinal));
 
     /// <summary>The value given on the command line, or null when the option was not given.</summary>
-    /// <exception cref="UsageException">The option was given with an empty or whitespace-only value.</exception>
+    /// <exception cref="InvalidSettingException">The option was given with an empty or whitespace-only value.</exception>
     private static string? CommandLineValue(ParseResult parseResult, Option<string?> option)
     {
         if (parseResult.GetResult(option) is not { Implicit: false })
@@ -333,7 +333,7 @@ internal sealed partial class EnvironmentOptions
 
         var given = parseResult.GetValue(option);
         return string.IsNullOrWhiteSpace(given)
-            ? throw new UsageException($"{option.Name} must not be empty or only whitespace.")
+            ? throw new InvalidSettingException($"{option.Name} must not be empty or only whitespace.")
             : given;
     }
 
@@ -343,25 +343,22 @@ internal sealed partial class EnvironmentOptions
     /// never echoed. For MySQL, the canonical Go server's DSN (<c>user:password@tcp(host:3306)/db</c>) is read too
     /// (<see cref="GoMySqlDsn"/>). Returns the connection string to open.
     /// </summary>
-    /// <exception cref="UsageException">No connection string, a malformed one, or <c>--sqlite-path</c> for a server.</exception>
+    /// <exception cref="InvalidSettingException">No connection string, a malformed one, or <c>--sqlite-path</c> for a server.</exception>
     private static string CheckServer(string name, string? connectionString, bool sqlitePathGiven, bool givenOnCommandLine, CliConsole console)
     {
         if (sqlitePathGiven)
         {
-            throw new UsageException($"--sqlite-path is for --metastore sqlite; give the {name} connection string with --conn or ASHERAH_CONNECTION_STRING.");
+            throw new InvalidSettingException($"--sqlite-path is for --metastore sqlite; give the {name} connection string with --conn or ASHERAH_CONNECTION_STRING.");
         }
 
         if (string.IsNullOrEmpty(connectionString))
         {
-            throw new UsageException($"--metastore {name} needs --conn (environment ASHERAH_CONNECTION_STRING): the database's connection string.");
+            throw new InvalidSettingException($"--metastore {name} needs --conn (environment ASHERAH_CONNECTION_STRING): the database's connection string.");
         }
 
         try
         {
-            if (name != ServerMetastores.Postgres && GoMySqlDsn.TryConvert(connectionString) is { } converted)
-            {
-                connectionString = converted;
-            }
+            connectionString = ServerMetastores.DriverConnectionString(name, connectionString);
 
             if (givenOnCommandLine && ServerMetastores.HasPassword(name, connectionString))
             {
@@ -374,7 +371,7 @@ internal sealed partial class EnvironmentOptions
         catch (ArgumentException e)
         {
             // The driver's message names the keyword it rejected; the connection string is not echoed.
-            throw new UsageException($"--conn (environment ASHERAH_CONNECTION_STRING) is not a valid {name} connection string: {e.Message}", e);
+            throw new InvalidSettingException($"--conn (environment ASHERAH_CONNECTION_STRING) is not a valid {name} connection string: {e.Message}", e);
         }
     }
 
@@ -382,12 +379,12 @@ internal sealed partial class EnvironmentOptions
     /// Reads the <c>dynamodb</c> settings as its provider will (<see cref="DynamoDbMetastoreOptions.FromConfiguration"/>),
     /// so that a bad one is a usage error before anything connects, for every command (<c>keys list</c> builds no factory).
     /// </summary>
-    /// <exception cref="UsageException">A value is malformed, or a SQL connection option is given.</exception>
+    /// <exception cref="InvalidSettingException">A value is malformed, or a SQL connection option is given.</exception>
     private static DynamoDbMetastoreOptions CheckDynamoDb(IConfiguration configuration, bool sqlitePathGiven, bool connectionGiven)
     {
         if (sqlitePathGiven || connectionGiven)
         {
-            throw new UsageException($"{(sqlitePathGiven ? "--sqlite-path" : "--conn")} is not a dynamodb setting; use --dynamodb-endpoint, --dynamodb-region and --dynamodb-table-name.");
+            throw new InvalidSettingException($"{(sqlitePathGiven ? "--sqlite-path" : "--conn")} is not a dynamodb setting; use --dynamodb-endpoint, --dynamodb-region and --dynamodb-table-name.");
         }
 
         try
@@ -396,7 +393,7 @@ internal sealed partial class EnvironmentOptions
         }
         catch (InvalidOperationException e)
         {
-            throw new UsageException(Translate(e.Message), e);
+            throw new InvalidSettingException(Translate(e.Message), e);
         }
     }
 
@@ -417,7 +414,7 @@ internal sealed partial class EnvironmentOptions
         catch (ArgumentException e)
         {
             // Not echoed: a connection string may carry a password.
-            throw new UsageException($"{Describe(ConnectionStringKey)} is not a valid SQLite connection string: {e.Message}", e);
+            throw new InvalidSettingException($"{Describe(ConnectionStringKey)} is not a valid SQLite connection string: {e.Message}", e);
         }
 
         string? path = null;

@@ -11,7 +11,7 @@ internal static class KeyTime
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Parses <paramref name="text"/> given for <paramref name="option"/>: Unix seconds, or an ISO 8601 time with a zone.</summary>
-    /// <exception cref="UsageException">Neither form.</exception>
+    /// <exception cref="InvalidSettingException">Neither form.</exception>
     public static DateTimeOffset Parse(string text, string option)
     {
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
@@ -25,7 +25,7 @@ internal static class KeyTime
             return DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
         }
 
-        throw new UsageException($"{option} must be Unix seconds (1700000040) or an ISO 8601 time (2023-11-14T22:14:00Z), not '{Shorten(text)}'.");
+        throw new InvalidSettingException($"{option} must be Unix seconds (1700000040) or an ISO 8601 time (2023-11-14T22:14:00Z), not '{Shorten(text)}'.");
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "\u2026");

@@ -13,8 +13,10 @@ namespace Asherah.Cli.Rewrap;
 /// checkpoint := {"version": 1, "input": path | "-", "output": path, "linesDone": n, "inputOffset": n, "outputLength": n,
 ///                "rewrapped": n, "alreadyCurrent": n, "failed": n, "blank": n}
 /// </code>
-/// Written to <c>FILE.tmp</c>, flushed to disk, then renamed over <c>FILE</c>: a kill leaves the old checkpoint or the
-/// new one, never half of one. The output is flushed to disk before, so it is never shorter than the checkpoint says.
+/// Written to <c>FILE.tmp</c>, flushed to disk, renamed over <c>FILE</c>, then the directory flushed to disk
+/// (<see cref="DirectorySync"/>): a kill leaves the old checkpoint or the new one, never half of one, and a power loss
+/// after <see cref="Write"/> returned cannot bring back the old one. The output is flushed to disk before, so it is
+/// never shorter than the checkpoint says.
 /// </remarks>
 internal sealed record RewrapCheckpoint(
     string Input,
@@ -77,7 +79,9 @@ internal sealed record RewrapCheckpoint(
         }
     }
 
-    /// <summary>Replaces the checkpoint at <paramref name="path"/> atomically, flushed to disk.</summary>
+    /// <summary>Replaces the checkpoint at <paramref name="path"/> atomically and durably: file and directory flushed to disk.</summary>
+    /// <exception cref="IOException">The checkpoint or its directory cannot be written or flushed.</exception>
+    /// <exception cref="UnauthorizedAccessException">The checkpoint's directory may not be written.</exception>
     public void Write(string path)
     {
         string temporary = path + ".tmp";
@@ -103,5 +107,9 @@ internal sealed record RewrapCheckpoint(
         }
 
         File.Move(temporary, path, overwrite: true);
+
+        // The rename is a change of the directory: without this, a power loss may keep the previous checkpoint, and a
+        // resumed run would then write the records after it a second time.
+        DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 }

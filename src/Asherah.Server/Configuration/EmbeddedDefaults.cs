@@ -1,6 +1,5 @@
-using Asherah.Cli;
-using Asherah.Cli.Configuration;
 using Asherah.Metastore.Sql;
+using Asherah.Tools.Hosting;
 
 namespace Asherah.Server.Configuration;
 
@@ -44,63 +43,52 @@ internal static class EmbeddedDefaults
     /// Completes <paramref name="options"/> (read from the whole configuration) with the file defaults; returns the
     /// development key file when it is used, so the caller can announce it.
     /// </summary>
-    /// <exception cref="UsageException">No data directory can be found, or the key file's path is a directory.</exception>
-    /// <exception cref="CliException">The data directory or the key file cannot be created.</exception>
+    /// <exception cref="InvalidSettingException">No data directory can be found, or the key file's path is a directory.</exception>
+    /// <exception cref="SetupException">The data directory or the key file cannot be created.</exception>
     public static string? Complete(AsherahOptions options, string? dataDirectory, Func<string, string?> getVariable)
     {
-        string DataDirectory()
+        string DataDirectoryPath()
         {
             var given = dataDirectory ?? getVariable("ASHERAH_DATA_DIR");
-            return Path.GetFullPath(string.IsNullOrEmpty(given) ? Cli.Configuration.DataDirectory.Default(Environment(getVariable)) : given);
+            return Path.GetFullPath(string.IsNullOrEmpty(given) ? DataDirectory.Default(getVariable) : given);
         }
 
         if (string.Equals(options.Metastore, SqliteMetastores.Name, StringComparison.OrdinalIgnoreCase) && string.IsNullOrEmpty(options.ConnectionString))
         {
-            var directory = DataDirectory();
+            var directory = DataDirectoryPath();
             try
             {
-                Cli.Configuration.DataDirectory.Ensure(directory);
+                DataDirectory.Ensure(directory);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new CliException($"cannot create the data directory '{directory}': {Cli.Configuration.DataDirectory.Explain(directory, e)}", e);
+                throw new SetupException($"cannot create the data directory '{directory}': {DataDirectory.Explain(directory, e)}", e);
             }
 
             options.ConnectionString = Path.Combine(directory, "metastore.db");
         }
 
-        if (options.Metastore is { } name && (name.Equals(ServerMetastores.MySql, StringComparison.OrdinalIgnoreCase) || name.Equals(ServerMetastores.Rdbms, StringComparison.OrdinalIgnoreCase))
-            && options.ConnectionString is { } dsn)
+        if (ServerMetastores.Contains(options.Metastore) && options.ConnectionString is { } dsn)
         {
             try
             {
-                options.ConnectionString = GoMySqlDsn.TryConvert(dsn) ?? dsn;
+                options.ConnectionString = ServerMetastores.DriverConnectionString(options.Metastore!, dsn);
             }
             catch (ArgumentException e)
             {
-                throw new UsageException($"--conn (environment ASHERAH_CONNECTION_STRING) is not a valid MySQL connection string: {e.Message}", e);
+                throw new InvalidSettingException($"--conn (environment ASHERAH_CONNECTION_STRING) is not a valid MySQL connection string: {e.Message}", e);
             }
         }
 
         if (string.Equals(options.Kms, AsherahProviders.Static, StringComparison.OrdinalIgnoreCase)
             && string.IsNullOrEmpty(options.StaticMasterKey) && string.IsNullOrEmpty(options.StaticMasterKeyFile))
         {
-            var keyFile = Path.Combine(DataDirectory(), "master.key");
+            var keyFile = Path.Combine(DataDirectoryPath(), "master.key");
             DevelopmentMasterKey.EnsureCreated(keyFile);
             options.StaticMasterKeyFile = keyFile;
             return keyFile;
         }
 
         return null;
-    }
-
-    private static CliConsole Environment(Func<string, string?> getVariable)
-    {
-        var variables = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["HOME"] = getVariable("HOME"),
-            ["XDG_DATA_HOME"] = getVariable("XDG_DATA_HOME"),
-        };
-        return new CliConsole(Stream.Null, Stream.Null, TextWriter.Null, variables);
     }
 }

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Asherah.Cli.Configuration;
+using Asherah.Tools.Hosting;
 
 namespace Asherah.Server.Configuration;
 
@@ -7,18 +7,18 @@ namespace Asherah.Server.Configuration;
 internal static class UnixSocketFile
 {
     /// <summary>Returns whether a stale socket file was removed.</summary>
-    /// <exception cref="UsageException">The directory is missing, another server listens there, or the path is not a socket.</exception>
+    /// <exception cref="InvalidSettingException">The directory is missing, another server listens there, or the path is not a socket.</exception>
     public static bool RemoveIfStale(string path)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null && !Directory.Exists(directory))
         {
-            throw new UsageException($"The directory of the socket file '{path}' does not exist.");
+            throw new InvalidSettingException($"The directory of the socket file '{path}' does not exist.");
         }
 
         if (Directory.Exists(path))
         {
-            throw new UsageException($"The socket file '{path}' is a directory.");
+            throw new InvalidSettingException($"The socket file '{path}' is a directory.");
         }
 
         if (!File.Exists(path))
@@ -31,7 +31,7 @@ internal static class UnixSocketFile
             try
             {
                 probe.Connect(new UnixDomainSocketEndPoint(path));
-                throw new UsageException($"Another server is listening on '{path}'; stop it or choose another --socket-file.");
+                throw new InvalidSettingException($"Another server is listening on '{path}'; stop it or choose another --socket-file.");
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
             {
@@ -41,7 +41,7 @@ internal static class UnixSocketFile
 
         if (!IsSocket(path))
         {
-            throw new UsageException($"The socket file '{path}' exists and is not a socket; remove it or choose another --socket-file.");
+            throw new InvalidSettingException($"The socket file '{path}' exists and is not a socket; remove it or choose another --socket-file.");
         }
 
         File.Delete(path);

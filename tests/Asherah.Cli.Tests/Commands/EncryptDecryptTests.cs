@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Asherah.Cli.Configuration;
+using Asherah.Tools.Hosting;
 
 namespace Asherah.Cli.Tests.Commands;
 

@@ -1,4 +1,4 @@
-using Asherah.Cli.Configuration;
+using Asherah.Tools.Hosting;
 
 namespace Asherah.Cli.Tests.Configuration;
 

@@ -1,4 +1,4 @@
-using Asherah.Cli.Configuration;
+using Asherah.Tools.Hosting;
 using Asherah.Server.Protocol;
 using Asherah.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -124,7 +124,7 @@ public sealed class ServerConfigurationTests : IDisposable
     [InlineData("AsherahServer:ShutdownGrace", "ten seconds")]
     public void MalformedServerSettings_AreUsageErrors(string key, string value)
     {
-        var error = Assert.Throws<UsageException>(() => AsherahServer.Build(
+        var error = Assert.Throws<InvalidSettingException>(() => AsherahServer.Build(
             new Dictionary<string, string?> { [key] = value, ["Asherah:StaticMasterKey"] = InProcessServer.MasterKey, ["Asherah:Metastore"] = "memory" },
             Variables()));
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
@@ -150,7 +150,7 @@ public sealed class ServerConfigurationTests : IDisposable
             var second = AsherahServer.Build(settings, Variables());
             await using (second)
             {
-                var error = await Assert.ThrowsAsync<UsageException>(() => AsherahServer.StartAsync(second));
+                var error = await Assert.ThrowsAsync<InvalidSettingException>(() => AsherahServer.StartAsync(second));
                 Assert.Contains("Another server is listening", error.Message, StringComparison.Ordinal);
             }
 
@@ -162,7 +162,7 @@ public sealed class ServerConfigurationTests : IDisposable
         var third = AsherahServer.Build(new Dictionary<string, string?>(settings) { ["AsherahServer:SocketFile"] = file }, Variables());
         await using (third)
         {
-            var error = await Assert.ThrowsAsync<UsageException>(() => AsherahServer.StartAsync(third));
+            var error = await Assert.ThrowsAsync<InvalidSettingException>(() => AsherahServer.StartAsync(third));
             Assert.Contains("is not a socket", error.Message, StringComparison.Ordinal);
         }
 

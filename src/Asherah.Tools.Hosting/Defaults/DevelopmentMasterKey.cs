@@ -1,15 +1,17 @@
 using System.Security.Cryptography;
 
-namespace Asherah.Cli.Configuration;
+namespace Asherah.Tools.Hosting;
 
 /// <summary>
 /// The local development master key: a file of 32 random printable ASCII characters (the static KMS takes exactly 32
 /// UTF-8 bytes), created owner-read/write only on first use. Not for production.
 /// </summary>
-internal static class DevelopmentMasterKey
+public static class DevelopmentMasterKey
 {
+    /// <summary>The key's length in bytes (and characters): what the static KMS requires.</summary>
     public const int Length = 32;
 
+    /// <summary>The line both programs print (the server logs) when they use the development key.</summary>
     public const string Warning =
         "asherah: warning: using the local development master key; it is not for production (use a real KMS).";
 
@@ -21,8 +23,8 @@ internal static class DevelopmentMasterKey
     /// is the core's <c>static</c> KMS provider's: it checks the length and reads the key into a wiped stack buffer, so
     /// the key never becomes a managed string.
     /// </summary>
-    /// <exception cref="UsageException"><paramref name="path"/> is a directory.</exception>
-    /// <exception cref="CliException">The file or its directory cannot be created.</exception>
+    /// <exception cref="InvalidSettingException"><paramref name="path"/> is a directory.</exception>
+    /// <exception cref="SetupException">The file or its directory cannot be created.</exception>
     public static void EnsureCreated(string path) => EnsureCreated(path, beforePublish: null);
 
     /// <summary>
@@ -33,7 +35,7 @@ internal static class DevelopmentMasterKey
     {
         if (Directory.Exists(path))
         {
-            throw new UsageException($"The master key file '{path}' is a directory.");
+            throw new InvalidSettingException($"The master key file '{path}' is a directory.");
         }
 
         if (File.Exists(path))
@@ -47,7 +49,7 @@ internal static class DevelopmentMasterKey
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"cannot create the master key file '{path}': {DataDirectory.Explain(Path.GetDirectoryName(path) ?? path, e)}", e);
+            throw new SetupException($"cannot create the master key file '{path}': {DataDirectory.Explain(Path.GetDirectoryName(path) ?? path, e)}", e);
         }
     }
 
@@ -103,5 +105,8 @@ internal static class DevelopmentMasterKey
                 // An unused temporary key is left behind; it is never read.
             }
         }
+
+        // The link changed the directory: flush it too, so a power loss cannot forget a key records were encrypted under.
+        DirectorySync.Flush(string.IsNullOrEmpty(directory) ? "." : directory);
     }
 }

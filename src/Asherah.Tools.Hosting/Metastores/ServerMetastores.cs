@@ -3,7 +3,7 @@ using Asherah.Metastore.Sql;
 using MySqlConnector;
 using Npgsql;
 
-namespace Asherah.Cli.Configuration;
+namespace Asherah.Tools.Hosting;
 
 /// <summary>
 /// The CLI's database-server metastores: <c>postgres</c> (Npgsql), <c>mysql</c> (MySqlConnector) and <c>rdbms</c>, the
@@ -13,10 +13,15 @@ namespace Asherah.Cli.Configuration;
 /// PostgreSQL goes through <see cref="NpgsqlSlimDataSourceBuilder"/>: the metastore needs only text and timestamps, and
 /// the slim builder keeps the native (trimmed, NativeAOT) binary free of the full builder's reflection-based mappings.
 /// </remarks>
-internal static class ServerMetastores
+public static class ServerMetastores
 {
+    /// <summary>PostgreSQL through Npgsql.</summary>
     public const string Postgres = "postgres";
+
+    /// <summary>MySQL or MariaDB through MySqlConnector.</summary>
     public const string MySql = "mysql";
+
+    /// <summary>The canonical Go server's name for its MySQL metastore: the same as <see cref="MySql"/>.</summary>
     public const string Rdbms = "rdbms";
 
     /// <summary>Whether <paramref name="name"/> is one of these metastores (case-insensitive).</summary>
@@ -31,6 +36,20 @@ internal static class ServerMetastores
             .AddSqlMetastore(Postgres, SqlDialect.Postgres, CreatePostgres, schema)
             .AddSqlMetastore(MySql, SqlDialect.MySql, CreateMySql, schema)
             .AddSqlMetastore(Rdbms, SqlDialect.MySql, CreateMySql, schema);
+    }
+
+    /// <summary>
+    /// The connection string the driver of metastore <paramref name="name"/> opens: for <c>mysql</c> and <c>rdbms</c>,
+    /// the canonical Go server's DSN (<c>user:password@tcp(host:3306)/db</c>, <see cref="GoMySqlDsn"/>) read into a
+    /// MySqlConnector one; anything else as given.
+    /// </summary>
+    /// <exception cref="ArgumentException">A Go DSN with a bad port or <c>tls</c> value (the DSN is not echoed).</exception>
+    public static string DriverConnectionString(string name, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        return (Is(name, MySql) || Is(name, Rdbms)) && GoMySqlDsn.TryConvert(connectionString) is { } converted
+            ? converted
+            : connectionString;
     }
 
     /// <summary>

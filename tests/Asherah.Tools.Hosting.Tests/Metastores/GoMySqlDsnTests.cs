@@ -1,7 +1,6 @@
-using Asherah.Cli.Configuration;
 using MySqlConnector;
 
-namespace Asherah.Cli.Tests.Configuration;
+namespace Asherah.Tools.Hosting.Tests.Metastores;
 
 public sealed class GoMySqlDsnTests
 {

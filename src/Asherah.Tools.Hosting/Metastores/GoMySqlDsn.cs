@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using MySqlConnector;
 
-namespace Asherah.Cli.Configuration;
+namespace Asherah.Tools.Hosting;
 
 /// <summary>
 /// Reads the canonical Go server's MySQL connection string (go-sql-driver's DSN, as its <c>rdbms</c> metastore takes in
@@ -15,7 +15,7 @@ namespace Asherah.Cli.Configuration;
 /// Required, <c>preferred</c>: Preferred, <c>false</c>: None); the Go driver's others (<c>parseTime</c>, <c>charset</c>,
 /// …) are about Go types and are ignored. As in the Go driver, the password is taken literally up to the last <c>@</c>.
 /// </summary>
-internal static partial class GoMySqlDsn
+public static partial class GoMySqlDsn
 {
     /// <summary>
     /// The MySqlConnector connection string for <paramref name="dsn"/> when it is a Go DSN (it has the form above and no
