@@ -223,7 +223,7 @@ public sealed class BackgroundKeyRefreshTests : IDisposable
     [Fact]
     public async Task Dispose_WithAReCheckHanging_CancelsIt_AndFreesEveryKey()
     {
-        var memory = new SecureMemoryOptions();
+        var memory = new SecureMemoryOptions { ChunkSize = 4 * 1024 * 1024 }; // an allocator no other test shares
         var allocator = (SlabAllocator)SecureAllocators.Create(memory);
         long baseline = allocator.AllocatedBuffers;
         var factory = NewBuilder(fraction: 0.8, maxConcurrent: 4).WithSecureMemory(memory).Build();
