@@ -205,8 +205,14 @@ public sealed class BackgroundKeyRefreshTests : IDisposable
             _time.Advance(RevokeCheck * 0.9);
             sessions.ForEach(s => s.Encrypt(Payload));
 
-            await _metastore.Waiting.WaitAsync(TimeSpan.FromSeconds(30));
-            await Task.Delay(100); // give any excess worker the chance to start (it must not)
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (_metastore.InFlight < 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the second worker did not start");
+                await Task.Delay(5);
+            }
+
+            await Task.Delay(200); // give any excess worker the chance to start (it must not)
             Assert.Equal(2, _metastore.InFlight);
             _metastore.Open();
             await UntilIdleAsync(factory);
