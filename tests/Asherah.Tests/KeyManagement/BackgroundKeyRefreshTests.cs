@@ -185,6 +185,7 @@ public sealed class BackgroundKeyRefreshTests : IDisposable
             }
         })).ToArray();
         await Task.WhenAll(threads).WaitAsync(TimeSpan.FromSeconds(60));
+        await _metastore.Waiting.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(1, _metastore.Loads - loadsBefore);
         _metastore.Open();
