@@ -217,7 +217,7 @@ public sealed class BoundedCacheContractTests
     }
 
     /// <summary>
-    /// Capacities 1 to 5 and 8 under 16 threads (BitFaster's ConcurrentLfu 2.6.1, tinylfu before, threw at 3 and 4): no
+    /// Capacities 1 to 5 and 8 under 16 threads (BitFaster's ConcurrentLfu 2.6.1, the previous tinylfu, threw at 3 and 4): no
     /// exception, the count never above the capacity, every value released once.
     /// </summary>
     [Theory]
