@@ -9,7 +9,7 @@ namespace Asherah.Caching;
 /// </summary>
 /// <remarks>
 /// <code>
-/// bits  := 2^k bits in ulong words, 2^k ≥ 8 × expected insertions   (about 2 % false positives with 3 probes)
+/// bits  := 2^k bits in ulong words, 2^k ≥ bitsPerInsertion × expected insertions
 /// probe := (h1 + i × h2) mod 2^k, i = 0..2, h1, h2 := halves of a 64-bit mix of the key's hash
 /// </code>
 /// Cleared at every aging reset of the sketch. Not thread-safe: the cache's policy lock guards it.
