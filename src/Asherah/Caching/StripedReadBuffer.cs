@@ -8,8 +8,10 @@ namespace Asherah.Caching;
 /// <code>
 /// slots   := [pad 16][stripe 0: 16 slots][pad 16][stripe 1: 16 slots]...[pad 16]   one reference array; 128 bytes apart
 /// indexes := [Head | pad | Tail | pad] per stripe, 128 bytes each                  so no two stripes share a cache line
-/// offer:  size := Tail − Head; full (16, or torn) → drop the sample; else slot[Tail mod 16] := item; Tail := Tail + 1
-/// drain:  (one thread, under the cache's lock) items Head..Tail−1 in order, each slot cleared; Head := Tail
+/// offer:  size := Tail − Head; full (16, or torn) → drop the sample; else slot[Tail mod 16] := item; Tail := Tail + 1;
+///         a drain is due when the stripe is full and no drain runs (a flag on a line of its own)
+/// drain:  (one thread, under the cache's lock) draining := 1; per stripe items Head..Tail−1 in order, each slot
+///         cleared, Head := Tail; draining := 0
 /// </code>
 /// Two threads that share a stripe may overwrite each other's slot or index: a sample is lost, never an item invented
 /// (an item read twice, or late, is a hit counted again or late, which the policy tolerates: it checks that the entry
@@ -29,6 +31,10 @@ internal sealed class StripedReadBuffer<T>
     private readonly StripeIndexes[] _indexes;
     private readonly int _stripeMask;
 
+    // Whether a drain runs now, alone on its cache line (element 16 of 32): a thread whose stripe is full reads it
+    // before asking for the lock, so hits do not hammer the lock's word while another thread drains.
+    private readonly int[] _draining = new int[32];
+
     /// <param name="stripes">Stripes (rounded up to a power of two); about 4 per core serves a busy cache.</param>
     public StripedReadBuffer(int stripes)
     {
@@ -43,7 +49,7 @@ internal sealed class StripedReadBuffer<T>
     public int Stripes => _stripeMask + 1;
 
     /// <summary>Records <paramref name="item"/> in the calling thread's stripe, or drops it when that stripe is full.</summary>
-    /// <returns>True when the stripe is now full (a drain is due).</returns>
+    /// <returns>True when the stripe is full (a drain is due) and no drain runs now.</returns>
     public bool Offer(T item)
     {
         int stripe = Environment.CurrentManagedThreadId & _stripeMask;
@@ -52,18 +58,19 @@ internal sealed class StripedReadBuffer<T>
         int size = tail - Volatile.Read(ref indexes.Head);
         if ((uint)size >= StripeSize)
         {
-            return true;
+            return Volatile.Read(ref _draining[16]) == 0;
         }
 
         Volatile.Write(ref _slots[Padding + (stripe * (StripeSize + Padding)) + (tail & (StripeSize - 1))], item);
         Volatile.Write(ref indexes.Tail, tail + 1);
-        return size + 1 == StripeSize;
+        return size + 1 == StripeSize && Volatile.Read(ref _draining[16]) == 0;
     }
 
     /// <summary>Hands every buffered item to <paramref name="sink"/>, stripe by stripe, oldest first; one caller at a time.</summary>
     public void Drain<TSink>(TSink sink)
         where TSink : IReadBufferSink<T>
     {
+        Volatile.Write(ref _draining[16], 1);
         for (int stripe = 0; stripe <= _stripeMask; stripe++)
         {
             ref var indexes = ref _indexes[stripe];
@@ -96,6 +103,8 @@ internal sealed class StripedReadBuffer<T>
 
             Volatile.Write(ref indexes.Head, tail);
         }
+
+        Volatile.Write(ref _draining[16], 0);
     }
 
     /// <summary>Forgets every buffered item (one caller at a time, as <see cref="Drain"/>).</summary>
