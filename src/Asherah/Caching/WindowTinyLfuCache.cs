@@ -79,9 +79,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
         _reads = new StripedReadBuffer<Entry>(Math.Min(4 * Environment.ProcessorCount, Math.Max(1, capacity)));
         _random = (ulong)Random.Shared.NextInt64() | 1;
         MaximumCapacity = capacity;
-        Volatile.Write(ref _capacity, capacity);
-        _windowCapacity = (int)Math.Clamp(capacity * (long)settings.WindowPercent / 100, 1, capacity);
-        _protectedCapacity = (int)((capacity - _windowCapacity) * (long)settings.ProtectedPercent / 100);
+        SetCapacity(capacity);
     }
 
     public CacheEvictionPolicy Policy => CacheEvictionPolicy.TinyLfu;
@@ -94,8 +92,8 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     /// <summary>The most entries the cache may hold: the capacity it was created with.</summary>
     public int MaximumCapacity { get; }
 
-    /// <summary>The access history (for tests).</summary>
-    internal FrequencySketch Sketch => _sketch;
+    /// <summary>The window's share of <see cref="Capacity"/> (for tests).</summary>
+    internal int WindowCapacity => _windowCapacity;
 
     public bool TryGet(TKey key, out TValue value)
     {
@@ -261,18 +259,12 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
         }
     }
 
-    /// <summary>A new capacity in force: the window keeps its share of it (under the lock).</summary>
+    /// <summary>A new capacity in force, and the segments' shares of it (under the lock, or in the constructor).</summary>
     private void SetCapacity(int capacity)
     {
-        int window = (int)Math.Clamp(_windowCapacity * (long)capacity / _capacity, 1, capacity);
         Volatile.Write(ref _capacity, capacity);
-        SetWindowCapacity(window);
-    }
-
-    private void SetWindowCapacity(int window)
-    {
-        _windowCapacity = window;
-        _protectedCapacity = (int)((_capacity - window) * (long)_settings.ProtectedPercent / 100);
+        _windowCapacity = (int)Math.Clamp(capacity * (long)_settings.WindowPercent / 100, 1, capacity);
+        _protectedCapacity = (int)((capacity - _windowCapacity) * (long)_settings.ProtectedPercent / 100);
     }
 
     /// <summary>Evicts one entry to make room for <paramref name="incoming"/> entries in the window (0 or 1; under the lock).</summary>

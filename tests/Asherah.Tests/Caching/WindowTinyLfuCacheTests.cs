@@ -65,6 +65,17 @@ public sealed class WindowTinyLfuCacheTests
         Assert.Equal(50, cache.Count);
     }
 
+    [Fact]
+    public void Resize_KeepsTheWindowAtItsShare_ThroughShrinkAndGrowth()
+    {
+        using var cache = new WindowTinyLfuCache<int, int>(1000, null, null);
+        Assert.Equal(10, cache.WindowCapacity);
+        cache.Resize(10);
+        Assert.Equal(1, cache.WindowCapacity);
+        cache.Resize(1000);
+        Assert.Equal(10, cache.WindowCapacity);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(-5, 1)]
