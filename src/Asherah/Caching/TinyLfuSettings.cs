@@ -22,7 +22,7 @@ internal readonly record struct TinyLfuSettings(
     /// what it was (a longer memory adapts later to a moved hot set). 16 counters per entry: 32 and 64 changed the hit
     /// rate by 0.02 points or less (conservative update and the doorkeeper keep collisions rare). Doorkeeper: 2 bits
     /// per access of a sample period (most accesses repeat a key, so far more bits per distinct key); 1, 2 and 8 bits
-    /// gave the same rates within 0.06 points on zipf-1.0, scan and shifting, and 2 costs 20 bytes per entry (8 would
+    /// gave the same rates within 0.07 points on zipf-1.0, scan and shifting, and 2 costs 20 bytes per entry (8 would
     /// cost 80, a megabyte for 10,000 entries). The sketch costs 8 bytes per entry.
     /// </remarks>
     public static TinyLfuSettings Default { get; } = new(
