@@ -27,7 +27,7 @@ internal static class BoundedCache
             CacheEvictionPolicy.Lru => new LinkedLruCache<TKey, TValue>(capacity, onEvicted, comparer),
             CacheEvictionPolicy.Lfu => new FrequencyBucketLfuCache<TKey, TValue>(capacity, onEvicted, comparer),
             CacheEvictionPolicy.Slru => new SegmentedLruCache<TKey, TValue>(capacity, onEvicted, comparer),
-            CacheEvictionPolicy.TinyLfu => new ConcurrentLfuCache<TKey, TValue>(capacity, onEvicted, comparer),
+            CacheEvictionPolicy.TinyLfu => new WindowTinyLfuCache<TKey, TValue>(capacity, onEvicted, comparer),
             _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Not a cache eviction policy."),
         };
     }

@@ -15,10 +15,12 @@ namespace Asherah;
 /// a hit that finds the lock taken skips its frequency bump instead of waiting.</description></item>
 /// <item><term><see cref="Slru"/></term><description>written here: an exact segmented LRU (probation 20 %, protected 80 %; a second hit
 /// promotes) under one lock; a hit that finds the lock taken skips its promotion instead of waiting.</description></item>
-/// <item><term><see cref="TinyLfu"/></term><description>BitFaster.Caching <c>ConcurrentLfu</c>: W-TinyLFU after Caffeine (count-min sketch
-/// with periodic halving, a 1 % window LRU, a segmented main space, hill-climbed window size); hits go to a lossy
-/// striped buffer without a lock. It has no doorkeeper (as Caffeine: the 4-bit sketch admits by comparison alone), and
-/// holds at least 5 entries whatever smaller size is asked (BitFaster 2.6.1 fails under concurrency with 3 or 4).</description></item>
+/// <item><term><see cref="TinyLfu"/></term><description>written here: W-TinyLFU after Caffeine (a 1 % window LRU in front of a
+/// segmented main space; a newcomer leaving the window enters main only if a count-min sketch of 4-bit counters, with a
+/// doorkeeper Bloom filter and periodic halving, estimates it more frequent than main's victim). Hits are a lock-free
+/// dictionary read plus a record in a per-thread stripe of a lossy read buffer, applied under the lock by whichever
+/// thread takes it without waiting; adds evict before they insert, so the count never exceeds the maximum size. No
+/// library: only the dictionary is the BCL's.</description></item>
 /// </list>
 /// </remarks>
 public enum CacheEvictionPolicy

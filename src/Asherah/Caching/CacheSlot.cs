@@ -1,8 +1,8 @@
 namespace Asherah.Caching;
 
 /// <summary>
-/// A cached value and who has taken it out: the eviction callback or a remover, whichever claims it first. Wrapping
-/// the value also keeps BitFaster.Caching from disposing <see cref="IDisposable"/> values itself on eviction.
+/// A cached value and who has taken it out: the eviction callback or a remover, whichever claims it first (for
+/// <see cref="UnboundedCache{TKey, TValue}"/>, whose dispose races lock-free adds and removes).
 /// </summary>
 internal sealed class CacheSlot<TValue>(TValue value)
 {

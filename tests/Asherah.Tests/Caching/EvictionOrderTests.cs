@@ -142,6 +142,51 @@ public sealed class EvictionOrderTests
         Assert.True(cache.TryGet(1000, out _));
     }
 
+    [Fact]
+    public void TinyLfu_TheDoorkeeperTakesAKeysFirstAccess_SoOnlyARepeatedNewcomerBeatsAOneHitVictim()
+    {
+        var evicted = new List<int>();
+        using var cache = BoundedCache.Create<int, int>(CacheEvictionPolicy.TinyLfu, 10, (k, _) => evicted.Add(k)); // window 1
+        for (int i = 0; i < 10; i++)
+        {
+            cache.TryAdd(i, i); // each seen once: in the doorkeeper, estimate 1
+        }
+
+        cache.TryAdd(10, 10);   // candidate 9 (1) against probation's last, 0 (1): a tie keeps the victim
+        cache.TryAdd(9, 9);     // 9's second access reaches the sketch (estimate 2); candidate 10 (1) loses to 0 (1)
+        cache.TryAdd(11, 11);   // candidate 9 (2) beats 0 (1)
+        Assert.Equal([9, 10, 0], evicted);
+        Assert.True(cache.TryGet(9, out _));
+    }
+
+    [Fact]
+    public void TinyLfu_AScanOfOneHitKeys_DoesNotFlushTheHotEntries()
+    {
+        var evicted = new List<int>();
+        using var cache = BoundedCache.Create<int, int>(CacheEvictionPolicy.TinyLfu, 100, (k, _) => evicted.Add(k));
+        for (int round = 0; round < 4; round++)
+        {
+            for (int i = 0; i < 50; i++)
+            {
+                if (!cache.TryGet(i, out _))
+                {
+                    cache.TryAdd(i, i);
+                }
+            }
+        }
+
+        // 5,000 one-hit keys: fifty times the cache, within one aging period of the sketch (80 accesses per entry).
+        for (int i = 1000; i < 6000; i++)
+        {
+            cache.TryAdd(i, i);
+        }
+
+        BoundedCacheContractTests.Maintain(cache);
+        Assert.All(Enumerable.Range(0, 50), i => Assert.True(cache.TryGet(i, out _)));
+        Assert.DoesNotContain(evicted, k => k < 50);
+        Assert.Equal(100, cache.Count);
+    }
+
     /// <summary>
     /// Fills the cache with keys 0..n-1, reads each several times, then adds a one-hit 999, which takes the window (one
     /// entry at this size); clears <paramref name="evicted"/> and returns the frequent keys left in the main space.

@@ -8,8 +8,8 @@ public sealed class ResizeContractTests
 {
     public static TheoryData<CacheEvictionPolicy> Policies => [.. Enum.GetValues<CacheEvictionPolicy>()];
 
-    /// <summary>The policies written here, which lower their capacity (simple and BitFaster's tinylfu trim instead).</summary>
-    public static TheoryData<CacheEvictionPolicy> ResizablePolicies => [CacheEvictionPolicy.Lru, CacheEvictionPolicy.Lfu, CacheEvictionPolicy.Slru];
+    /// <summary>The policies that lower their capacity (simple has none: it trims instead).</summary>
+    public static TheoryData<CacheEvictionPolicy> ResizablePolicies => [CacheEvictionPolicy.Lru, CacheEvictionPolicy.Lfu, CacheEvictionPolicy.Slru, CacheEvictionPolicy.TinyLfu];
 
     [Theory]
     [MemberData(nameof(Policies))]
@@ -242,11 +242,5 @@ public sealed class ResizeContractTests
         Assert.DoesNotContain(cache.Snapshot(), p => evicted.ContainsKey(p.Key));
     }
 
-    private static void Maintain(IBoundedCache<int, int> cache)
-    {
-        if (cache is ConcurrentLfuCache<int, int> lfu)
-        {
-            lfu.DoMaintenance();
-        }
-    }
+    private static void Maintain(IBoundedCache<int, int> cache) => BoundedCacheContractTests.Maintain(cache);
 }

@@ -8,7 +8,7 @@ using Asherah.Caching;
 namespace Asherah.Benchmarks.Caching.HitRates;
 
 /// <summary>
-/// <c>hitrates [--quick] [--out FILE] [--policies lru,tinylfu]</c>: replays every trace of <see cref="TraceCatalog"/>
+/// <c>hitrates [--quick] [--out FILE] [--policies lru,tinylfu] [--traces zipf-1.0,scan] [--sizes 1,10]</c>: replays every trace of <see cref="TraceCatalog"/>
 /// through every policy at caches of 1 % and 10 % of the partitions, next to Belady's optimum on the same trace, and
 /// writes the markdown table to stdout and FILE (default <c>cache-hitrates.md</c>). Progress goes to stderr.
 /// </summary>
@@ -28,6 +28,8 @@ internal static class HitRateCommand
         bool quick = false;
         string output = "cache-hitrates.md";
         var policies = Enum.GetValues<CacheEvictionPolicy>().ToList();
+        HashSet<string>? traces = null;
+        var sizes = Sizes.ToList();
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -51,6 +53,18 @@ internal static class HitRateCommand
                     }
 
                     break;
+                case "--traces" when i + 1 < args.Length:
+                    traces = [.. args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    break;
+                case "--sizes" when i + 1 < args.Length:
+                    string[] percents = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    sizes = [.. Sizes.Where(s => percents.Contains(s.Label.Split(' ')[0]))];
+                    if (sizes.Count != percents.Length)
+                    {
+                        return Usage($"--sizes takes 1 and/or 10 (percent of the partitions)");
+                    }
+
+                    break;
                 default:
                     return Usage($"unknown or incomplete option '{args[i]}'");
             }
@@ -59,13 +73,13 @@ internal static class HitRateCommand
         int keyCount = TraceCatalog.KeyCount(quick);
         var results = new List<HitRateResult>();
         var total = Stopwatch.StartNew();
-        foreach (var entry in TraceCatalog.Standard(quick))
+        foreach (var entry in TraceCatalog.Standard(quick).Where(e => traces is null || traces.Contains(e.Name)))
         {
             var watch = Stopwatch.StartNew();
             var trace = entry.Generate();
             int distinct = trace.DistinctKeys();
             Progress($"{trace.Name}: {trace.Description}; {trace.Length:N0} accesses, {distinct:N0} distinct keys (generated in {watch.Elapsed.TotalSeconds:F1} s)");
-            foreach (var (label, divisor) in Sizes)
+            foreach (var (label, divisor) in sizes)
             {
                 int capacity = keyCount / divisor;
                 watch.Restart();
@@ -110,7 +124,7 @@ internal static class HitRateCommand
     private static int Usage(string problem)
     {
         Console.Error.WriteLine($"hitrates: {problem}");
-        Console.Error.WriteLine("usage: hitrates [--quick] [--out FILE] [--policies simple,lru,lfu,slru,tinylfu]");
+        Console.Error.WriteLine("usage: hitrates [--quick] [--out FILE] [--policies simple,lru,lfu,slru,tinylfu] [--traces zipf-0.8,zipf-1.0,zipf-1.2,scan,shifting] [--sizes 1,10]");
         return 2;
     }
 }
