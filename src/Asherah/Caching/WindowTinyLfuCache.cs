@@ -20,7 +20,8 @@ namespace Asherah.Caching;
 /// Frequencies: <see cref="FrequencySketch"/> (count-min, 4-bit counters, halved every SamplesPerEntry × capacity
 /// accesses) behind a <see cref="Doorkeeper"/> (a Bloom filter that takes each key's first access of a period).
 /// <para>
-/// Concurrency: a hit is a lock-free <see cref="ConcurrentDictionary{TKey, TValue}"/> read plus a record of the entry in
+/// Concurrency: a hit is a lock-free <see cref="ConcurrentDictionary{TKey, TValue}"/> read plus, for a sample of the hits
+/// (1 in 2^ReadSampleShift per thread, counted in a thread-static <see cref="HitCounter"/>), a record of the entry in
 /// this thread's stripe of a <see cref="StripedReadBuffer{T}"/> (no lock, no interlocked operation, no allocation; the
 /// entries read are immutable, so hot entries are not written on the hit path). The hit that fills a stripe drains all
 /// stripes (applies the hits above) if it gets the lock with <c>TryEnter</c>; otherwise it goes on, and a full stripe
@@ -60,6 +61,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     private int _protectedCapacity;
     private bool _disposed;
     private ulong _random;
+    private readonly uint _sampleMask;
 
     public WindowTinyLfuCache(int capacity, Action<TKey, TValue>? onEvicted, IEqualityComparer<TKey>? comparer)
         : this(capacity, onEvicted, comparer, TinyLfuSettings.Default)
@@ -78,6 +80,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
         // About four stripes per core, fewer for small caches (each stripe is 256 bytes).
         _reads = new StripedReadBuffer<Entry>(Math.Min(4 * Environment.ProcessorCount, Math.Max(1, capacity)));
         _random = (ulong)Random.Shared.NextInt64() | 1;
+        _sampleMask = (1u << settings.ReadSampleShift) - 1;
         MaximumCapacity = capacity;
         SetCapacity(capacity);
     }
@@ -99,7 +102,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     {
         if (_map.TryGetValue(key, out var entry))
         {
-            if (_reads.Offer(entry) && _sync.TryEnter())
+            if ((++HitCounter.PerThread & _sampleMask) == 0 && _reads.Offer(entry) && _sync.TryEnter())
             {
                 try
                 {

@@ -6,11 +6,14 @@ namespace Asherah.Tests.Caching;
 /// <summary>tinylfu's own behaviour beyond the common contract: resizing and the read buffer.</summary>
 public sealed class WindowTinyLfuCacheTests
 {
+    /// <summary>The default tuning but recording every hit, for tests of exact order (the default samples 1 hit in 2).</summary>
+    private static readonly TinyLfuSettings EveryHit = TinyLfuSettings.Default with { ReadSampleShift = 0 };
+
     [Fact]
     public void Resize_Shrinking_EvictsTheColdestAtOnce_EachThroughTheCallbackOnce()
     {
         var evicted = new List<int>();
-        using var cache = new WindowTinyLfuCache<int, int>(100, (k, _) => evicted.Add(k), null);
+        using var cache = new WindowTinyLfuCache<int, int>(100, (k, _) => evicted.Add(k), null, EveryHit);
         for (int i = 0; i < 100; i++)
         {
             cache.TryAdd(i, i);
@@ -140,7 +143,7 @@ public sealed class WindowTinyLfuCacheTests
     {
         // One thread never overflows its stripe unnoticed: 17 hits in a row (more than a stripe holds) all promote.
         var evicted = new List<int>();
-        using var cache = new WindowTinyLfuCache<int, int>(20, (k, _) => evicted.Add(k), null); // window 1, protected 15
+        using var cache = new WindowTinyLfuCache<int, int>(20, (k, _) => evicted.Add(k), null, EveryHit); // window 1, protected 15
         for (int i = 0; i < 20; i++)
         {
             cache.TryAdd(i, i);
