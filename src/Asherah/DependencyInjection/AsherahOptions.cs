@@ -19,7 +19,7 @@ namespace Asherah;
 /// Defaults: <see cref="ExpireAfter"/> 90 days, <see cref="CheckInterval"/> 60 minutes, session caching off,
 /// <see cref="SessionCacheMaxSize"/> 1,000, <see cref="SessionCacheDuration"/> 2 hours, key caches unbounded
 /// (<see cref="CacheEvictionPolicy.Simple"/>; maximum sizes 1,000 for the bounded policies), session cache
-/// <see cref="CacheEvictionPolicy.Lru"/>, <see cref="AesGcmEngine"/>
+/// <see cref="CacheEvictionPolicy.Slru"/>, <see cref="AesGcmEngine"/>
 /// <see cref="AesGcmEngineKind.Auto"/>, <see cref="SecureMemory"/> locked memory required, <see cref="Policy"/>
 /// expiring keys, <see cref="WarmUpOnStart"/> on (failures logged, <see cref="FailStartOnWarmUpError"/> off),
 /// development components refused in Production (<see cref="AllowDevelopmentComponentsInProduction"/> off).
@@ -223,7 +223,7 @@ public sealed class AsherahOptions
 
     /// <summary>How the session cache evicts when it holds <see cref="SessionCacheMaxSize"/> sessions.</summary>
     /// <remarks>
-    /// Default <see cref="CacheEvictionPolicy.Lru"/>. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
+    /// Default <see cref="CacheEvictionPolicy.Slru"/>. Ignored when <see cref="CryptoPolicy"/> is set. Configuration key
     /// <c>Asherah:SessionCacheEvictionPolicy</c> (<c>simple</c>, <c>lru</c>, <c>lfu</c>, <c>slru</c> or
     /// <c>tinylfu</c>, any case); environment <c>ASHERAH_SESSION_CACHE_EVICTION_POLICY</c>.
     /// </remarks>

@@ -48,7 +48,7 @@ public sealed class CacheOptionsTests
     }
 
     [Fact]
-    public void Defaults_KeepTodaysBehaviour()
+    public void Defaults_AreUnboundedKeyCaches_AndAnSlruSessionCache()
     {
         var options = AsherahOptions.FromConfiguration(Configuration());
         var policy = new BasicExpiringCryptoPolicy();
@@ -64,7 +64,7 @@ public sealed class CacheOptionsTests
             Assert.Equal(CacheEvictionPolicy.Simple, intermediate);
             Assert.Equal(1000, intermediateSize);
             Assert.False(shared);
-            Assert.Equal(CacheEvictionPolicy.Lru, session);
+            Assert.Equal(CacheEvictionPolicy.Slru, session);
         }
     }
 
