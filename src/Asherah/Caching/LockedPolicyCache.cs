@@ -7,10 +7,12 @@ namespace Asherah.Caching;
 /// a <see cref="ConcurrentDictionary{TKey, TValue}"/> for lookups and one lock over the policy's lists.
 /// </summary>
 /// <remarks>
-/// Costs: a hit is a lock-free dictionary read plus, for the policy's bookkeeping (a frequency bump, a promotion), one
-/// <c>Lock.TryEnter</c> without waiting: uncontended that is one interlocked operation (about 20 ns), and when another
-/// thread holds the lock the hit skips its bookkeeping rather than queue (the policy sees a sample of the hits under
-/// contention, as Caffeine's lossy read buffer does). Adds and removes take the lock (they follow a miss, which costs
+/// Costs: a hit is a lock-free dictionary read plus a record of the node in this thread's stripe of a
+/// <see cref="StripedReadBuffer{T}"/> (no lock, no interlocked operation, no allocation). The hit that fills a stripe
+/// applies the buffered hits (the policy's bookkeeping: a frequency bump, a promotion) if it gets the lock with
+/// <c>Lock.TryEnter</c>; otherwise it goes on and a full stripe drops samples until drained, as Caffeine's lossy read
+/// buffer does (under contention the policy sees a sample of the hits). Adds, removes and resizes take the lock and
+/// apply the buffered hits first, so on one thread every hit counts, in order. Adds and removes take the lock (they follow a miss, which costs
 /// a metastore read anyway), evict at most one entry each, before the insert, so Count never exceeds Capacity. A
 /// <see cref="Resize"/> to a smaller capacity evicts the surplus at once under the lock, victim by victim in the
 /// policy's order. Eviction callbacks run after the lock is released.
@@ -21,6 +23,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     private readonly ConcurrentDictionary<TKey, CacheNode<TKey, TValue>> _map;
     private readonly Action<TKey, TValue>? _onEvicted;
     private readonly Lock _sync = new();
+    private readonly StripedReadBuffer<CacheNode<TKey, TValue>> _reads;
     private bool _disposed;
 
     // Entries, kept under the lock: ConcurrentDictionary.Count would take every one of its bucket locks on each add.
@@ -36,6 +39,9 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
         _capacity = capacity;
         _onEvicted = onEvicted;
         _map = new ConcurrentDictionary<TKey, CacheNode<TKey, TValue>>(comparer);
+
+        // About four stripes per core, fewer for small caches (each stripe is 256 bytes).
+        _reads = new StripedReadBuffer<CacheNode<TKey, TValue>>(Math.Min(4 * Environment.ProcessorCount, capacity));
     }
 
     public abstract CacheEvictionPolicy Policy { get; }
@@ -50,15 +56,11 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     {
         if (_map.TryGetValue(key, out var node))
         {
-            if (_sync.TryEnter())
+            if (_reads.Offer(node) && _sync.TryEnter())
             {
                 try
                 {
-                    // The node may have left the cache between the lookup and the lock.
-                    if (node.List is not null)
-                    {
-                        OnHit(node);
-                    }
+                    DrainReads();
                 }
                 finally
                 {
@@ -79,6 +81,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
         CacheNode<TKey, TValue>? victim = null;
         lock (_sync)
         {
+            DrainReads();
             if (_disposed || _map.ContainsKey(key))
             {
                 return false;
@@ -110,6 +113,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     {
         lock (_sync)
         {
+            DrainReads();
             if (_map.TryRemove(key, out var node))
             {
                 Unlink(node);
@@ -129,6 +133,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
         List<CacheNode<TKey, TValue>>? victims = null;
         lock (_sync)
         {
+            DrainReads();
             _capacity = target;
             if (!_disposed)
             {
@@ -170,6 +175,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
             }
 
             _disposed = true;
+            _reads.Clear();
             left = [.. _map.Values];
             _map.Clear();
             Volatile.Write(ref _count, 0);
@@ -183,6 +189,18 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
         foreach (var node in left)
         {
             _onEvicted?.Invoke(node.Key, node.Value);
+        }
+    }
+
+    /// <summary>Applies the buffered hits (under the lock).</summary>
+    private void DrainReads() => _reads.Drain(new ReadSink(this));
+
+    private void OnRead(CacheNode<TKey, TValue> node)
+    {
+        // The node may have left the cache since the hit.
+        if (node.List is not null && !_disposed)
+        {
+            OnHit(node);
         }
     }
 
@@ -204,5 +222,10 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     /// <summary>Adjusts the policy's own proportions to a new <see cref="Capacity"/> (under the lock, after any evictions).</summary>
     protected virtual void OnResized()
     {
+    }
+
+    private readonly struct ReadSink(LockedPolicyCache<TKey, TValue> cache) : IReadBufferSink<CacheNode<TKey, TValue>>
+    {
+        public void OnRead(CacheNode<TKey, TValue> item) => cache.OnRead(item);
     }
 }
