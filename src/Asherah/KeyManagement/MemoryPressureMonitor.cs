@@ -26,6 +26,8 @@ namespace Asherah.KeyManagement;
 /// </remarks>
 internal sealed class MemoryPressureMonitor : IDisposable
 {
+    private static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     public const string GcMemoryLoad = "gc_memory_load";
     public const string LockedMemory = "locked_memory";
     public const string AllocationRefused = "allocation_refused";
@@ -87,7 +89,9 @@ internal sealed class MemoryPressureMonitor : IDisposable
 
             _lastLocked = _source.Read().LockedBytes;
             _lastPressure = _time.GetTimestamp();
-            _timer = _time.CreateTimer(static state => ((MemoryPressureMonitor)state!).Check(), this, _options.CheckInterval, _options.CheckInterval);
+            // Timers take at most 2^32 − 2 ms (about 49.7 days): a longer interval samples that often.
+            var period = _options.CheckInterval < MaxTimerPeriod ? _options.CheckInterval : MaxTimerPeriod;
+            _timer = _time.CreateTimer(static state => ((MemoryPressureMonitor)state!).Check(), this, period, period);
         }
     }
 

@@ -23,6 +23,18 @@ public sealed class MemoryPressureMonitorTests : IDisposable
     public void Dispose() => _metrics.Dispose();
 
     [Fact]
+    public void ACheckIntervalLongerThanATimerTakes_StillBuildsAndWorks()
+    {
+        var policy = new NeverExpiredCryptoPolicy { CacheSessions = true, SharedIntermediateKeyCache = true, IntermediateKeyCacheEvictionPolicy = CacheEvictionPolicy.Lru };
+        policy.MemoryPressure.Enabled = true;
+        policy.MemoryPressure.CheckInterval = TimeSpan.MaxValue;
+        using var factory = TestFactories.New(policy: policy);
+        using var session = factory.GetSessionBytes("partition");
+        byte[] payload = "payload"u8.ToArray();
+        Assert.Equal(payload, session.Decrypt(session.Encrypt(payload)));
+    }
+
+    [Fact]
     public void ThePolicy_IsOffByDefault_AndAFactoryThenHasNoMonitor()
     {
         Assert.False(new NeverExpiredCryptoPolicy().MemoryPressure.Enabled);
