@@ -10,10 +10,9 @@ namespace Asherah.Server.Tests.Stores;
 /// <c>mysql</c> with the MySqlConnector connection string the DSN was made from.
 /// </summary>
 [RequiresEnvironment(Variable, "run eval \"$(scripts/mariadb.sh start)\"; scripts/test.sh does it")]
-public sealed class MySqlSidecarTests : SidecarStoreContract
+public sealed class MySqlSidecarTests : SqlSidecarStoreContract
 {
     private const string Variable = "ASHERAH_TEST_MYSQL";
-    private const string MasterKey = "thisIsAStaticMasterKeyForTesting";
 
     private static string ConnectionString => Environment.GetEnvironmentVariable(Variable)!;
 
@@ -27,28 +26,13 @@ public sealed class MySqlSidecarTests : SidecarStoreContract
         }
     }
 
-    protected override IReadOnlyDictionary<string, string?> ServerEnvironment() => new Dictionary<string, string?>
-    {
-        ["ASHERAH_METASTORE_MODE"] = "rdbms",
-        ["ASHERAH_CONNECTION_STRING"] = GoDsn,
-        ["ASHERAH_KMS_MODE"] = "static",
-        ["ASHERAH_STATIC_MASTER_KEY"] = MasterKey,
-    };
+    protected override string ServerMetastoreMode => "rdbms";
 
-    protected override string[] ServerArguments => ["--create-table"];
+    protected override string ServerConnectionString => GoDsn;
 
-    protected override SessionFactory CreateLibraryFactory() =>
-        SessionFactoryBuilder.FromOptions(
-            new AsherahOptions
-            {
-                ProductId = Product,
-                ServiceId = Service,
-                Metastore = ServerMetastores.MySql,
-                ConnectionString = ConnectionString,
-                Kms = AsherahProviders.Static,
-                StaticMasterKey = MasterKey,
-            },
-            new AsherahProviders().AddServerMetastores(createTable: false)).Build();
+    protected override string LibraryMetastore => ServerMetastores.MySql;
+
+    protected override string LibraryConnectionString => ConnectionString;
 
     protected override async Task<IReadOnlyList<string>> StoredKeyIdsAsync()
     {

@@ -9,35 +9,19 @@ namespace Asherah.Server.Tests.Stores;
 /// with the static KMS; the library opens the same table through the same named provider.
 /// </summary>
 [RequiresEnvironment(Variable, "run export ASHERAH_TEST_POSTGRES=\"$(scripts/postgres.sh start)\"; scripts/test.sh does it")]
-public sealed class PostgresSidecarTests : SidecarStoreContract
+public sealed class PostgresSidecarTests : SqlSidecarStoreContract
 {
     private const string Variable = "ASHERAH_TEST_POSTGRES";
-    private const string MasterKey = "thisIsAStaticMasterKeyForTesting";
 
     private static string ConnectionString => Environment.GetEnvironmentVariable(Variable)!;
 
-    protected override IReadOnlyDictionary<string, string?> ServerEnvironment() => new Dictionary<string, string?>
-    {
-        ["ASHERAH_METASTORE_MODE"] = "postgres",
-        ["ASHERAH_CONNECTION_STRING"] = ConnectionString,
-        ["ASHERAH_KMS_MODE"] = "static",
-        ["ASHERAH_STATIC_MASTER_KEY"] = MasterKey,
-    };
+    protected override string ServerMetastoreMode => "postgres";
 
-    protected override string[] ServerArguments => ["--create-table"];
+    protected override string ServerConnectionString => ConnectionString;
 
-    protected override SessionFactory CreateLibraryFactory() =>
-        SessionFactoryBuilder.FromOptions(
-            new AsherahOptions
-            {
-                ProductId = Product,
-                ServiceId = Service,
-                Metastore = ServerMetastores.Postgres,
-                ConnectionString = ConnectionString,
-                Kms = AsherahProviders.Static,
-                StaticMasterKey = MasterKey,
-            },
-            new AsherahProviders().AddServerMetastores(createTable: false)).Build();
+    protected override string LibraryMetastore => ServerMetastores.Postgres;
+
+    protected override string LibraryConnectionString => ConnectionString;
 
     protected override async Task<IReadOnlyList<string>> StoredKeyIdsAsync()
     {
