@@ -1,5 +1,6 @@
 using Asherah.Benchmarks.Caching.HitRates;
 using Asherah.Benchmarks.Caching.Memory;
+using Asherah.Benchmarks.Caching.Throughput;
 using BenchmarkDotNet.Running;
 
 // Console measurements that are not BenchmarkDotNet timings (scripts/bench-caches.sh); everything else goes to the
@@ -8,6 +9,7 @@ return args switch
 {
     [HitRateCommand.Name, .. var rest] => HitRateCommand.Run(rest),
     [CacheMemoryCommand.Name, .. var rest] => CacheMemoryCommand.Run(rest),
+    [CacheScalingCommand.Name, .. var rest] => CacheScalingCommand.Run(rest),
     _ => Run(args),
 };
 

@@ -1,16 +1,16 @@
 namespace Asherah.Caching;
 
-/// <summary>An intrusive doubly linked list of <see cref="CacheNode{TKey, TValue}"/>, most recent first; every operation O(1), no allocation.</summary>
+/// <summary>An intrusive doubly linked list of <see cref="CacheNode{TKey}"/>, most recent first; every operation O(1), no allocation.</summary>
 /// <remarks>Not thread-safe: the owning cache's lock guards it.</remarks>
-internal class CacheNodeList<TKey, TValue>
+internal class CacheNodeList<TKey>
 {
-    public CacheNode<TKey, TValue>? First { get; private set; }
+    public CacheNode<TKey>? First { get; private set; }
 
-    public CacheNode<TKey, TValue>? Last { get; private set; }
+    public CacheNode<TKey>? Last { get; private set; }
 
     public int Count { get; private set; }
 
-    public void AddFirst(CacheNode<TKey, TValue> node)
+    public void AddFirst(CacheNode<TKey> node)
     {
         node.List = this;
         node.Previous = null;
@@ -28,7 +28,7 @@ internal class CacheNodeList<TKey, TValue>
         Count++;
     }
 
-    public void Remove(CacheNode<TKey, TValue> node)
+    public void Remove(CacheNode<TKey> node)
     {
         if (node.Previous is null)
         {
@@ -54,7 +54,7 @@ internal class CacheNodeList<TKey, TValue>
         Count--;
     }
 
-    public void MoveToFront(CacheNode<TKey, TValue> node)
+    public void MoveToFront(CacheNode<TKey> node)
     {
         if (First != node)
         {

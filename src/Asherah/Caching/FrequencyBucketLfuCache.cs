@@ -24,9 +24,9 @@ internal sealed class FrequencyBucketLfuCache<TKey, TValue>(int capacity, Action
     public override CacheEvictionPolicy Policy => CacheEvictionPolicy.Lfu;
 
     /// <summary>The frequency counted for a key in the cache (for tests), or 0.</summary>
-    internal long FrequencyOf(CacheNode<TKey, TValue> node) => (node.List as Bucket)?.Frequency ?? 0;
+    internal long FrequencyOf(CacheNode<TKey> node) => (node.List as Bucket)?.Frequency ?? 0;
 
-    protected override void OnHit(CacheNode<TKey, TValue> node)
+    protected override void OnHit(CacheNode<TKey> node)
     {
         var bucket = (Bucket)node.List!;
         var next = bucket.Higher;
@@ -41,7 +41,7 @@ internal sealed class FrequencyBucketLfuCache<TKey, TValue>(int capacity, Action
         ReturnIfEmpty(bucket);
     }
 
-    protected override void OnAdd(CacheNode<TKey, TValue> node)
+    protected override void OnAdd(CacheNode<TKey> node)
     {
         if (_lowest is null || _lowest.Frequency != 1)
         {
@@ -58,9 +58,9 @@ internal sealed class FrequencyBucketLfuCache<TKey, TValue>(int capacity, Action
         _lowest.AddFirst(node);
     }
 
-    protected override CacheNode<TKey, TValue> SelectVictim() => _lowest!.Last!;
+    protected override CacheNode<TKey> SelectVictim() => _lowest!.Last!;
 
-    protected override void Unlink(CacheNode<TKey, TValue> node)
+    protected override void Unlink(CacheNode<TKey> node)
     {
         var bucket = (Bucket)node.List!;
         bucket.Remove(node);
@@ -130,7 +130,7 @@ internal sealed class FrequencyBucketLfuCache<TKey, TValue>(int capacity, Action
     }
 
     /// <summary>The entries hit <see cref="Frequency"/> times (counting the add), most recent first.</summary>
-    private sealed class Bucket : CacheNodeList<TKey, TValue>
+    private sealed class Bucket : CacheNodeList<TKey>
     {
         public long Frequency { get; set; }
 

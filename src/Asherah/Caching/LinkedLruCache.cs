@@ -17,17 +17,17 @@ internal sealed class LinkedLruCache<TKey, TValue>(int capacity, Action<TKey, TV
     : LockedPolicyCache<TKey, TValue>(capacity, onEvicted, comparer)
     where TKey : notnull
 {
-    private readonly CacheNodeList<TKey, TValue> _list = new();
+    private readonly CacheNodeList<TKey> _list = new();
 
     public override CacheEvictionPolicy Policy => CacheEvictionPolicy.Lru;
 
-    protected override void OnHit(CacheNode<TKey, TValue> node) => _list.MoveToFront(node);
+    protected override void OnHit(CacheNode<TKey> node) => _list.MoveToFront(node);
 
-    protected override void OnAdd(CacheNode<TKey, TValue> node) => _list.AddFirst(node);
+    protected override void OnAdd(CacheNode<TKey> node) => _list.AddFirst(node);
 
-    protected override CacheNode<TKey, TValue> SelectVictim() => _list.Last!;
+    protected override CacheNode<TKey> SelectVictim() => _list.Last!;
 
-    protected override void Unlink(CacheNode<TKey, TValue> node) => _list.Remove(node);
+    protected override void Unlink(CacheNode<TKey> node) => _list.Remove(node);
 
     protected override void Clear() => _list.Clear();
 }

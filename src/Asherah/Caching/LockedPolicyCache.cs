@@ -3,27 +3,30 @@ using System.Collections.Concurrent;
 namespace Asherah.Caching;
 
 /// <summary>
-/// The frame of the hand-written policies (<see cref="CacheEvictionPolicy.Lfu"/>, <see cref="CacheEvictionPolicy.Slru"/>):
-/// a <see cref="ConcurrentDictionary{TKey, TValue}"/> for lookups and one lock over the policy's lists.
+/// The frame of the hand-written policies (<see cref="CacheEvictionPolicy.Lru"/>, <see cref="CacheEvictionPolicy.Lfu"/>,
+/// <see cref="CacheEvictionPolicy.Slru"/>): a <see cref="ConcurrentDictionary{TKey, TValue}"/> for lookups and one lock
+/// over the policy's lists.
 /// </summary>
 /// <remarks>
-/// Costs: a hit is a lock-free dictionary read plus a record of the node in this thread's stripe of a
-/// <see cref="StripedReadBuffer{T}"/> (no lock, no interlocked operation, no allocation). The hit that fills a stripe
-/// applies the buffered hits (the policy's bookkeeping: a frequency bump, a promotion) if it gets the lock with
-/// <c>Lock.TryEnter</c>; otherwise it goes on and a full stripe drops samples until drained, as Caffeine's lossy read
-/// buffer does (under contention the policy sees a sample of the hits). Adds, removes and resizes take the lock and
-/// apply the buffered hits first, so on one thread every hit counts, in order. Adds and removes take the lock (they follow a miss, which costs
-/// a metastore read anyway), evict at most one entry each, before the insert, so Count never exceeds Capacity. A
+/// Costs: a hit is a lock-free dictionary read (of a <see cref="CacheHandle{TKey, TValue}"/>: the value and the node,
+/// never the node's own fields) plus a record of the node in this thread's stripe of a
+/// <see cref="StripedReadBuffer{T}"/> (no lock, no interlocked operation, no allocation). When the buffer says a drain
+/// is due (a full stripe, and this thread is the one that drains), the hit applies the buffered hits (the policy's
+/// bookkeeping: a move, a frequency bump, a promotion) if it gets the lock with <c>Lock.TryEnter</c>; otherwise it goes
+/// on and a full stripe drops samples until drained, as Caffeine's lossy read buffer does (under contention the policy
+/// sees a sample of the hits). Adds, removes and resizes take the lock and apply the buffered hits first, so with one
+/// thread using the cache every hit counts, in order. Adds and removes take the lock (they follow a miss, which costs a
+/// metastore read anyway), evict at most one entry each, before the insert, so Count never exceeds Capacity. A
 /// <see cref="Resize"/> to a smaller capacity evicts the surplus at once under the lock, victim by victim in the
 /// policy's order. Eviction callbacks run after the lock is released.
 /// </remarks>
 internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TValue>
     where TKey : notnull
 {
-    private readonly ConcurrentDictionary<TKey, CacheNode<TKey, TValue>> _map;
+    private readonly ConcurrentDictionary<TKey, CacheHandle<TKey, TValue>> _map;
     private readonly Action<TKey, TValue>? _onEvicted;
     private readonly Lock _sync = new();
-    private readonly StripedReadBuffer<CacheNode<TKey, TValue>> _reads;
+    private readonly StripedReadBuffer<CacheNode<TKey>> _reads;
     private bool _disposed;
 
     // Entries, kept under the lock: ConcurrentDictionary.Count would take every one of its bucket locks on each add.
@@ -38,10 +41,10 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
         MaximumCapacity = capacity;
         _capacity = capacity;
         _onEvicted = onEvicted;
-        _map = new ConcurrentDictionary<TKey, CacheNode<TKey, TValue>>(comparer);
+        _map = new ConcurrentDictionary<TKey, CacheHandle<TKey, TValue>>(comparer);
 
         // About four stripes per core, fewer for small caches (each stripe is 256 bytes).
-        _reads = new StripedReadBuffer<CacheNode<TKey, TValue>>(Math.Min(4 * Environment.ProcessorCount, capacity));
+        _reads = new StripedReadBuffer<CacheNode<TKey>>(Math.Min(4 * Environment.ProcessorCount, capacity));
     }
 
     public abstract CacheEvictionPolicy Policy { get; }
@@ -54,13 +57,13 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
 
     public bool TryGet(TKey key, out TValue value)
     {
-        if (_map.TryGetValue(key, out var node))
+        if (_map.TryGetValue(key, out var handle))
         {
-            if (_reads.Offer(node) && _sync.TryEnter())
+            if (_reads.Offer(handle.Node) && _sync.TryEnter())
             {
                 try
                 {
-                    DrainReads();
+                    _reads.Drain(new ReadSink(this), afterHit: true);
                 }
                 finally
                 {
@@ -68,7 +71,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
                 }
             }
 
-            value = node.Value;
+            value = handle.Value;
             return true;
         }
 
@@ -78,7 +81,8 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
 
     public bool TryAdd(TKey key, TValue value)
     {
-        CacheNode<TKey, TValue>? victim = null;
+        CacheNode<TKey>? victim = null;
+        TValue victimValue = default!;
         lock (_sync)
         {
             DrainReads();
@@ -91,19 +95,20 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
             {
                 victim = SelectVictim();
                 Unlink(victim);
-                _map.TryRemove(victim.Key, out _);
+                _map.TryRemove(victim.Key, out var removed);
+                victimValue = removed.Value;
                 _count--;
             }
 
-            var node = new CacheNode<TKey, TValue>(key, value);
-            _map[key] = node;
+            var node = new CacheNode<TKey>(key, 0);
+            _map[key] = new CacheHandle<TKey, TValue>(node, value);
             OnAdd(node);
             Volatile.Write(ref _count, _count + 1);
         }
 
         if (victim is not null)
         {
-            _onEvicted?.Invoke(victim.Key, victim.Value);
+            _onEvicted?.Invoke(victim.Key, victimValue);
         }
 
         return true;
@@ -114,11 +119,11 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
         lock (_sync)
         {
             DrainReads();
-            if (_map.TryRemove(key, out var node))
+            if (_map.TryRemove(key, out var handle))
             {
-                Unlink(node);
+                Unlink(handle.Node);
                 Volatile.Write(ref _count, _count - 1);
-                value = node.Value;
+                value = handle.Value;
                 return true;
             }
         }
@@ -130,7 +135,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     public int Resize(int capacity)
     {
         int target = Math.Clamp(capacity, 1, MaximumCapacity);
-        List<CacheNode<TKey, TValue>>? victims = null;
+        List<KeyValuePair<TKey, TValue>>? victims = null;
         lock (_sync)
         {
             DrainReads();
@@ -141,9 +146,9 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
                 {
                     var victim = SelectVictim();
                     Unlink(victim);
-                    _map.TryRemove(victim.Key, out _);
+                    _map.TryRemove(victim.Key, out var removed);
                     Volatile.Write(ref _count, _count - 1);
-                    (victims ??= []).Add(victim);
+                    (victims ??= []).Add(new(victim.Key, removed.Value));
                 }
 
                 OnResized();
@@ -166,7 +171,7 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
 
     public void Dispose()
     {
-        CacheNode<TKey, TValue>[] left;
+        KeyValuePair<TKey, CacheHandle<TKey, TValue>>[] left;
         lock (_sync)
         {
             if (_disposed)
@@ -176,26 +181,26 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
 
             _disposed = true;
             _reads.Clear();
-            left = [.. _map.Values];
+            left = [.. _map];
             _map.Clear();
             Volatile.Write(ref _count, 0);
             Clear();
-            foreach (var node in left)
+            foreach (var entry in left)
             {
-                node.List = null;
+                entry.Value.Node.List = null;
             }
         }
 
-        foreach (var node in left)
+        foreach (var entry in left)
         {
-            _onEvicted?.Invoke(node.Key, node.Value);
+            _onEvicted?.Invoke(entry.Key, entry.Value.Value);
         }
     }
 
     /// <summary>Applies the buffered hits (under the lock).</summary>
     private void DrainReads() => _reads.Drain(new ReadSink(this));
 
-    private void OnRead(CacheNode<TKey, TValue> node)
+    private void OnRead(CacheNode<TKey> node)
     {
         // The node may have left the cache since the hit.
         if (node.List is not null && !_disposed)
@@ -205,16 +210,16 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     }
 
     /// <summary>Records a hit on a node in the cache (under the lock).</summary>
-    protected abstract void OnHit(CacheNode<TKey, TValue> node);
+    protected abstract void OnHit(CacheNode<TKey> node);
 
     /// <summary>Places a new node (under the lock; there is room for it).</summary>
-    protected abstract void OnAdd(CacheNode<TKey, TValue> node);
+    protected abstract void OnAdd(CacheNode<TKey> node);
 
     /// <summary>The node to evict from a full cache (under the lock).</summary>
-    protected abstract CacheNode<TKey, TValue> SelectVictim();
+    protected abstract CacheNode<TKey> SelectVictim();
 
     /// <summary>Takes a node out of the policy's lists (under the lock).</summary>
-    protected abstract void Unlink(CacheNode<TKey, TValue> node);
+    protected abstract void Unlink(CacheNode<TKey> node);
 
     /// <summary>Forgets every list (under the lock, at dispose).</summary>
     protected abstract void Clear();
@@ -224,8 +229,8 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     {
     }
 
-    private readonly struct ReadSink(LockedPolicyCache<TKey, TValue> cache) : IReadBufferSink<CacheNode<TKey, TValue>>
+    private readonly struct ReadSink(LockedPolicyCache<TKey, TValue> cache) : IReadBufferSink<CacheNode<TKey>>
     {
-        public void OnRead(CacheNode<TKey, TValue> item) => cache.OnRead(item);
+        public void OnRead(CacheNode<TKey> item) => cache.OnRead(item);
     }
 }

@@ -18,13 +18,13 @@ internal sealed class SegmentedLruCache<TKey, TValue>(int capacity, Action<TKey,
     : LockedPolicyCache<TKey, TValue>(capacity, onEvicted, comparer)
     where TKey : notnull
 {
-    private readonly CacheNodeList<TKey, TValue> _probation = new();
-    private readonly CacheNodeList<TKey, TValue> _protected = new();
+    private readonly CacheNodeList<TKey> _probation = new();
+    private readonly CacheNodeList<TKey> _protected = new();
     private int _protectedCapacity = ProtectedCapacityOf(capacity);
 
     public override CacheEvictionPolicy Policy => CacheEvictionPolicy.Slru;
 
-    protected override void OnHit(CacheNode<TKey, TValue> node)
+    protected override void OnHit(CacheNode<TKey> node)
     {
         if (node.List == _protected || _protectedCapacity == 0)
         {
@@ -42,11 +42,11 @@ internal sealed class SegmentedLruCache<TKey, TValue>(int capacity, Action<TKey,
         }
     }
 
-    protected override void OnAdd(CacheNode<TKey, TValue> node) => _probation.AddFirst(node);
+    protected override void OnAdd(CacheNode<TKey> node) => _probation.AddFirst(node);
 
-    protected override CacheNode<TKey, TValue> SelectVictim() => _probation.Last ?? _protected.Last!;
+    protected override CacheNode<TKey> SelectVictim() => _probation.Last ?? _protected.Last!;
 
-    protected override void Unlink(CacheNode<TKey, TValue> node) => node.List!.Remove(node);
+    protected override void Unlink(CacheNode<TKey> node) => node.List!.Remove(node);
 
     /// <summary>Keeps protected within 80 % of the capacity now in force, demoting its least recent entries to probation.</summary>
     protected override void OnResized()

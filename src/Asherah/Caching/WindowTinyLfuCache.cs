@@ -21,11 +21,12 @@ namespace Asherah.Caching;
 /// accesses) behind a <see cref="Doorkeeper"/> (a Bloom filter that takes each key's first access of a period).
 /// <para>
 /// Concurrency: a hit is a lock-free <see cref="ConcurrentDictionary{TKey, TValue}"/> read plus, for a sample of the hits
-/// (1 in 2^ReadSampleShift per thread, counted in a thread-static <see cref="HitCounter"/>), a record of the entry in
-/// this thread's stripe of a <see cref="StripedReadBuffer{T}"/> (no lock, no interlocked operation, no allocation; the
-/// entries read are immutable, so hot entries are not written on the hit path). The hit that fills a stripe drains all
-/// stripes (applies the hits above) if it gets the lock with <c>TryEnter</c>; otherwise it goes on, and a full stripe
-/// drops samples until a drain, as Caffeine's buffer does. Adds, removes and <see cref="Resize"/> take the lock and
+/// (1 in 2^ReadSampleShift per thread, counted in a thread-static <see cref="HitCounter"/>), a record of the entry's
+/// node in this thread's stripe of a <see cref="StripedReadBuffer{T}"/> (no lock, no interlocked operation, no
+/// allocation). The map holds a <see cref="CacheHandle{TKey, TValue}"/>, so a hit reads no line that drains write. When
+/// the buffer says a drain is due (a full stripe, and this thread is the one that drains), the hit drains all stripes
+/// (applies the hits above) if it gets the lock with <c>TryEnter</c>; otherwise it goes on, and a full stripe drops
+/// samples until a drain, as Caffeine's buffer does. Adds, removes and <see cref="Resize"/> take the lock and
 /// drain first. All maintenance runs on the calling threads (no background work) and eviction callbacks run after the
 /// lock is released.
 /// </para>
@@ -45,16 +46,16 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     /// <summary>Candidates estimated at least this often may win a lost contest at random (Caffeine's threshold).</summary>
     private const int WarmFrequency = 6;
 
-    private readonly ConcurrentDictionary<TKey, Entry> _map;
+    private readonly ConcurrentDictionary<TKey, CacheHandle<TKey, TValue>> _map;
     private readonly IEqualityComparer<TKey> _comparer;
     private readonly Action<TKey, TValue>? _onEvicted;
     private readonly Lock _sync = new();
-    private readonly StripedReadBuffer<Entry> _reads;
+    private readonly StripedReadBuffer<CacheNode<TKey>> _reads;
     private readonly FrequencySketch _sketch;
     private readonly TinyLfuSettings _settings;
-    private readonly CacheNodeList<TKey, Entry> _window = new();
-    private readonly CacheNodeList<TKey, Entry> _probation = new();
-    private readonly CacheNodeList<TKey, Entry> _protected = new();
+    private readonly CacheNodeList<TKey> _window = new();
+    private readonly CacheNodeList<TKey> _probation = new();
+    private readonly CacheNodeList<TKey> _protected = new();
     private int _capacity;
     private int _count;
     private int _windowCapacity;
@@ -72,13 +73,13 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _comparer = comparer ?? EqualityComparer<TKey>.Default;
-        _map = new ConcurrentDictionary<TKey, Entry>(_comparer);
+        _map = new ConcurrentDictionary<TKey, CacheHandle<TKey, TValue>>(_comparer);
         _onEvicted = onEvicted;
         _settings = settings;
         _sketch = new FrequencySketch(capacity, settings.CountersPerEntry, settings.SamplesPerEntry, settings.DoorkeeperBits);
 
         // About four stripes per core, fewer for small caches (each stripe is 256 bytes).
-        _reads = new StripedReadBuffer<Entry>(Math.Min(4 * Environment.ProcessorCount, Math.Max(1, capacity)));
+        _reads = new StripedReadBuffer<CacheNode<TKey>>(Math.Min(4 * Environment.ProcessorCount, Math.Max(1, capacity)));
         _random = (ulong)Random.Shared.NextInt64() | 1;
         _sampleMask = (1u << settings.ReadSampleShift) - 1;
         MaximumCapacity = capacity;
@@ -100,13 +101,13 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
 
     public bool TryGet(TKey key, out TValue value)
     {
-        if (_map.TryGetValue(key, out var entry))
+        if (_map.TryGetValue(key, out var handle))
         {
-            if ((++HitCounter.PerThread & _sampleMask) == 0 && _reads.Offer(entry) && _sync.TryEnter())
+            if ((++HitCounter.PerThread & _sampleMask) == 0 && _reads.Offer(handle.Node) && _sync.TryEnter())
             {
                 try
                 {
-                    DrainReads();
+                    _reads.Drain(new ReadSink(this), afterHit: true);
                 }
                 finally
                 {
@@ -114,7 +115,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
                 }
             }
 
-            value = entry.Value;
+            value = handle.Value;
             return true;
         }
 
@@ -124,7 +125,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
 
     public bool TryAdd(TKey key, TValue value)
     {
-        CacheNode<TKey, Entry>? evicted = null;
+        KeyValuePair<TKey, TValue>? evicted = null;
         lock (_sync)
         {
             if (_disposed || _map.ContainsKey(key))
@@ -133,22 +134,22 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
             }
 
             DrainReads();
-            var entry = new Entry(key, value, _comparer.GetHashCode(key));
-            _sketch.Increment(entry.Hash);
+            var node = new CacheNode<TKey>(key, _comparer.GetHashCode(key));
+            _sketch.Increment(node.Hash);
             if (_count >= _capacity)
             {
                 evicted = EvictOne(incoming: 1);
             }
 
             FlowWindowIntoMain(incoming: 1);
-            _window.AddFirst(entry.Node);
-            _map[key] = entry;
+            _window.AddFirst(node);
+            _map[key] = new CacheHandle<TKey, TValue>(node, value);
             Volatile.Write(ref _count, _count + 1);
         }
 
-        if (evicted is not null)
+        if (evicted is { } pair)
         {
-            _onEvicted?.Invoke(evicted.Key, evicted.Value.Value);
+            _onEvicted?.Invoke(pair.Key, pair.Value);
         }
 
         return true;
@@ -158,11 +159,11 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     {
         lock (_sync)
         {
-            if (_map.TryRemove(key, out var entry))
+            if (_map.TryRemove(key, out var handle))
             {
-                entry.Node.List!.Remove(entry.Node);
+                handle.Node.List!.Remove(handle.Node);
                 Volatile.Write(ref _count, _count - 1);
-                value = entry.Value;
+                value = handle.Value;
                 return true;
             }
         }
@@ -182,7 +183,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     public int Resize(int capacity)
     {
         capacity = Math.Clamp(capacity, 1, MaximumCapacity);
-        List<CacheNode<TKey, Entry>>? evicted = null;
+        List<KeyValuePair<TKey, TValue>>? evicted = null;
         lock (_sync)
         {
             if (_disposed)
@@ -207,9 +208,9 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
 
         if (evicted is not null && _onEvicted is not null)
         {
-            foreach (var node in evicted)
+            foreach (var pair in evicted)
             {
-                _onEvicted(node.Key, node.Value.Value);
+                _onEvicted(pair.Key, pair.Value);
             }
         }
 
@@ -230,7 +231,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
 
     public void Dispose()
     {
-        Entry[] left;
+        KeyValuePair<TKey, CacheHandle<TKey, TValue>>[] left;
         lock (_sync)
         {
             if (_disposed)
@@ -239,7 +240,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
             }
 
             _disposed = true;
-            left = [.. _map.Values];
+            left = [.. _map];
             _map.Clear();
             _reads.Clear();
             _window.Clear();
@@ -247,7 +248,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
             _protected.Clear();
             foreach (var entry in left)
             {
-                entry.Node.List = null;
+                entry.Value.Node.List = null;
             }
 
             Volatile.Write(ref _count, 0);
@@ -257,7 +258,7 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
         {
             foreach (var entry in left)
             {
-                _onEvicted(entry.Node.Key, entry.Value);
+                _onEvicted(entry.Key, entry.Value.Value);
             }
         }
     }
@@ -271,11 +272,11 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     }
 
     /// <summary>Evicts one entry to make room for <paramref name="incoming"/> entries in the window (0 or 1; under the lock).</summary>
-    private CacheNode<TKey, Entry> EvictOne(int incoming)
+    private KeyValuePair<TKey, TValue> EvictOne(int incoming)
     {
         var candidate = _window.Count + incoming > _windowCapacity ? _window.Last : null;
         var victim = _probation.Last ?? _protected.Last;
-        CacheNode<TKey, Entry> evicted;
+        CacheNode<TKey> evicted;
         if (candidate is null)
         {
             evicted = victim ?? _window.Last!;
@@ -292,9 +293,9 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
         }
 
         evicted.List!.Remove(evicted);
-        _map.TryRemove(evicted.Key, out _);
+        _map.TryRemove(evicted.Key, out var removed);
         Volatile.Write(ref _count, _count - 1);
-        return evicted;
+        return new(evicted.Key, removed.Value);
     }
 
     /// <summary>Moves the window's last entries to probation until <paramref name="incoming"/> more fit in the window (there is room in the cache).</summary>
@@ -307,10 +308,10 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
         }
     }
 
-    private bool Admit(CacheNode<TKey, Entry> candidate, CacheNode<TKey, Entry> victim)
+    private bool Admit(CacheNode<TKey> candidate, CacheNode<TKey> victim)
     {
-        int candidateFrequency = _sketch.Frequency(candidate.Value.Hash);
-        int victimFrequency = _sketch.Frequency(victim.Value.Hash);
+        int candidateFrequency = _sketch.Frequency(candidate.Hash);
+        int victimFrequency = _sketch.Frequency(victim.Hash);
         if (candidateFrequency > victimFrequency)
         {
             return true;
@@ -337,10 +338,9 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
 
     private void DrainReads() => _reads.Drain(new ReadSink(this));
 
-    private void OnRead(Entry entry)
+    private void OnRead(CacheNode<TKey> node)
     {
-        _sketch.Increment(entry.Hash);
-        var node = entry.Node;
+        _sketch.Increment(node.Hash);
         var list = node.List;
         if (list is null)
         {
@@ -362,36 +362,8 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
         }
     }
 
-    /// <summary>
-    /// What the map holds: the value, the key's hash (for the sketch) and the policy's node (links written under the
-    /// lock). Immutable, so a hit reads only lines that no other thread writes.
-    /// </summary>
-    /// <remarks>
-    /// The node is allocated right after the entry, so it usually lands next to it in memory: the entry's tail padding
-    /// (56 bytes) keeps the node's links, which drains write, off the cache line of the fields a hit reads.
-    /// </remarks>
-    private sealed class Entry
+    private readonly struct ReadSink(WindowTinyLfuCache<TKey, TValue> cache) : IReadBufferSink<CacheNode<TKey>>
     {
-#pragma warning disable CS0169, IDE0051 // never read: padding
-        private long _pad0, _pad1, _pad2, _pad3, _pad4, _pad5, _pad6;
-#pragma warning restore CS0169, IDE0051
-
-        public Entry(TKey key, TValue value, int hash)
-        {
-            Value = value;
-            Hash = hash;
-            Node = new CacheNode<TKey, Entry>(key, this);
-        }
-
-        public TValue Value { get; }
-
-        public int Hash { get; }
-
-        public CacheNode<TKey, Entry> Node { get; }
-    }
-
-    private readonly struct ReadSink(WindowTinyLfuCache<TKey, TValue> cache) : IReadBufferSink<Entry>
-    {
-        public void OnRead(Entry item) => cache.OnRead(item);
+        public void OnRead(CacheNode<TKey> item) => cache.OnRead(item);
     }
 }
