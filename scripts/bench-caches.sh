@@ -4,7 +4,8 @@
 #      set; 10,000,000 accesses each) through every policy at caches of 1 % and 10 %, next to Belady's optimum on the
 #      same trace (OUT/hitrates.md);
 #   2. hit throughput on 1 and 2 threads, BenchmarkDotNet (OUT/results/*CacheHitThroughputBenchmarks-report-github.md,
-#      column speed-up = throughput on 2 threads / on 1);
+#      column speed-up = throughput on 2 threads / on 1), and the speed-up as the median of 21 paired rounds
+#      (cachescaling, OUT/scaling.md: steadier on a shared machine, where separate cases drift apart);
 #   3. managed and locked bytes per cached intermediate key (OUT/memory.md).
 #   scripts/bench-caches.sh [OUT] [--quick]
 # OUT (default: a new temporary directory) also receives environment.txt (CPU, load before and after, .NET).
@@ -19,9 +20,10 @@ cd "$(dirname "$0")/.."
 out=""
 quick=()
 bdn=()
+scaling=()
 for arg in "$@"; do
   case "$arg" in
-    --quick) quick=(--quick); bdn=(--warmupCount 1 --iterationCount 3) ;;
+    --quick) quick=(--quick); bdn=(--warmupCount 1 --iterationCount 3); scaling=(--rounds 3 --hits 200000) ;;
     -*) echo "bench-caches: unknown option $arg" >&2; exit 2 ;;
     *) out="$arg" ;;
   esac
@@ -48,6 +50,9 @@ echo "load after hit rates: $(load)" | tee -a "$out/environment.txt" >&2
 "${bench[@]}" --artifacts "$out" --filter '*CacheHitThroughputBenchmarks*' "${bdn[@]}" | tee "$out/run.log" >&2
 echo "load after throughput: $(load)" | tee -a "$out/environment.txt" >&2
 
+"${bench[@]}" cachescaling "${scaling[@]}" --out "$out/scaling.md" >/dev/null
+echo "load after scaling: $(load)" | tee -a "$out/environment.txt" >&2
+
 "${bench[@]}" cachememory --out "$out/memory.md" >/dev/null
 
 echo >&2
@@ -56,6 +61,8 @@ echo
 cat "$out/hitrates.md"
 echo
 sed -n '/^|/p' "$out"/results/*CacheHitThroughputBenchmarks-report-github.md
+echo
+cat "$out/scaling.md"
 echo
 cat "$out/memory.md"
 echo "bench-caches: results in $out" >&2

@@ -1,6 +1,7 @@
 using Asherah.Benchmarks.Caching.HitRates;
 using Asherah.Benchmarks.Caching.Memory;
 using Asherah.Benchmarks.Caching.Throughput;
+using Asherah.Benchmarks.Instructions;
 using BenchmarkDotNet.Running;
 
 // Console measurements that are not BenchmarkDotNet timings (scripts/bench-caches.sh); everything else goes to the
@@ -10,6 +11,7 @@ return args switch
     [HitRateCommand.Name, .. var rest] => HitRateCommand.Run(rest),
     [CacheMemoryCommand.Name, .. var rest] => CacheMemoryCommand.Run(rest),
     [CacheScalingCommand.Name, .. var rest] => CacheScalingCommand.Run(rest),
+    [HotPathCommand.Name, .. var rest] => HotPathCommand.Run(rest),
     _ => Run(args),
 };
 
