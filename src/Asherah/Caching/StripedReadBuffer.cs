@@ -16,11 +16,12 @@ namespace Asherah.Caching;
 ///         Head := Tail; draining := 0
 /// </code>
 /// <para>
-/// Why one thread drains: a drain rewrites the policy's links and counters, and when threads take turns draining those
-/// cache lines travel between cores at every drain (on 2 threads, hits of lru and slru took 15–20 % longer that way:
-/// <c>cachescaling</c> in bench/Asherah.Benchmarks). The thread that drained last keeps doing so, draining every stripe; the others only record, and drop
-/// samples while their stripes are full. If that thread stops using the cache, another takes over once its stripe has
-/// dropped 48 samples; a write drains every stripe and names no drainer, so the next full stripe drains at once.
+/// Why one thread drains: a drain rewrites the policy's links and counters, and when threads take turns draining, those
+/// cache lines travel between the cores at every drain (on 2 threads, hits of lru and slru took about 15 % longer that
+/// way: <c>cachescaling</c> in bench/Asherah.Benchmarks). The thread that drained last keeps doing so, draining every
+/// stripe; the others only record, and drop samples while their stripes are full. If that thread stops using the
+/// cache, another takes over once its stripe has dropped 48 samples; a write drains every stripe and names no drainer,
+/// so the next full stripe drains at once.
 /// </para>
 /// <para>
 /// Two threads that share a stripe may overwrite each other's slot or index: a sample is lost, never an item invented
