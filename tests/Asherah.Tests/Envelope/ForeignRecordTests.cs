@@ -64,6 +64,40 @@ public class ForeignRecordTests : IDisposable
         Assert.Equal(Payload.Length + 28, parsed.Data.Length);
     }
 
+    public static TheoryData<string> RefusedVariations => new()
+    {
+        "url-safe",
+        "data-trailing-bits",
+        "data-misplaced-padding",
+        "data-one-char-over",
+        "ik-created-fraction",
+        "ik-created-string",
+        "drk-created-string",
+        "parent-null",
+        "lowercase-names",
+        "data-shorter-than-overhead",
+        "data-exactly-overhead",
+        "utf16-bom",
+        "trailing-garbage",
+        "lone-surrogate-key-id",
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedVariations))]
+    public async Task Decrypt_OfARefusedVariation_ThrowsADocumentedExceptionOnEveryPath(string variation)
+    {
+        var bytes = Variation(variation);
+        AssertDocumented(Record.Exception(() => _session.Decrypt(bytes)));
+        AssertDocumented(await Record.ExceptionAsync(async () => await _session.DecryptAsync(bytes)));
+        AssertDocumented(Record.Exception(() => _session.TryDecrypt(bytes, new byte[1 << 16], out _)));
+
+        // The session still works, and nothing in secure memory stays allocated for the failure.
+        Assert.Equal(Payload, _session.Decrypt(_session.Encrypt(Payload)));
+    }
+
+    private static void AssertDocumented(Exception? e) =>
+        Assert.True(e is DecryptionFailedException or MetadataMissingException, e?.ToString() ?? "no exception");
+
     private byte[] Variation(string name)
     {
         string compact = _record.ToJsonString();
@@ -98,9 +132,23 @@ public class ForeignRecordTests : IDisposable
             "bom" => "\uFEFF" + compact,
             "data-with-newlines" => Drr($"{drkCreated}", wrapped, keyId, $"{ikCreated}", string.Join("\\r\\n", data.Chunk(76).Select(c => new string(c))) + "\\n"),
             "data-unpadded" => Drr($"{drkCreated}", wrapped, keyId, $"{ikCreated}", data.TrimEnd('=')),
+            "url-safe" => Drr($"{drkCreated}", wrapped.Replace('+', '-').Replace('/', '_'), keyId, $"{ikCreated}", data.Replace('+', '-').Replace('/', '_')),
+            "data-trailing-bits" => Drr($"{drkCreated}", wrapped, keyId, $"{ikCreated}", data[..^2] + (char)(data[^2] ^ 1) + "="),
+            "data-misplaced-padding" => Drr($"{drkCreated}", wrapped, keyId, $"{ikCreated}", "AA==" + data),
+            "data-one-char-over" => Drr($"{drkCreated}", wrapped, keyId, $"{ikCreated}", data.TrimEnd('=') + "AA"),
+            "ik-created-fraction" => Drr($"{drkCreated}", wrapped, keyId, $"{ikCreated}.5", data),
+            "ik-created-string" => Drr($"{drkCreated}", wrapped, keyId, $"\"{ikCreated}\"", data),
+            "drk-created-string" => Drr($"\"{drkCreated}\"", wrapped, keyId, $"{ikCreated}", data),
+            "parent-null" => $"{{\"Key\":{{\"Created\":{drkCreated},\"Key\":\"{wrapped}\",\"ParentKeyMeta\":null}},\"Data\":\"{data}\"}}",
+            "lowercase-names" => compact.Replace("\"Data\"", "\"data\"", StringComparison.Ordinal),
+            "data-shorter-than-overhead" => Drr($"{drkCreated}", wrapped, keyId, $"{ikCreated}", Convert.ToBase64String(Convert.FromBase64String(data)[..27])),
+            "data-exactly-overhead" => Drr($"{drkCreated}", wrapped, keyId, $"{ikCreated}", Convert.ToBase64String(Convert.FromBase64String(data)[^28..])),
+            "utf16-bom" => "\uFEFF" + compact,
+            "trailing-garbage" => compact + "{}",
+            "lone-surrogate-key-id" => Drr($"{drkCreated}", wrapped, "\\ud800" + keyId, $"{ikCreated}", data),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
-        return Encoding.UTF8.GetBytes(text);
+        return name == "utf16-bom" ? Encoding.Unicode.GetBytes(text) : Encoding.UTF8.GetBytes(text);
     }
 
     private static string Exponent(long value, string marker)
