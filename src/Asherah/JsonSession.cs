@@ -24,7 +24,8 @@ public sealed class JsonSession : Session<JsonObject, byte[]>
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = MaxDepth };
     private static readonly JsonSerializerOptions SerializerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = MaxDepth };
-    private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = MaxDepth };
+    // Duplicate members are refused when parsed: a JsonObject holding them would throw later, in the caller's code.
+    private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = MaxDepth, AllowDuplicateProperties = false };
 
     internal JsonSession(SessionFactory factory, EnvelopeEncryption envelope, bool shared)
         : base(factory, envelope, shared)
@@ -128,11 +129,23 @@ public sealed class JsonSession : Session<JsonObject, byte[]>
         return false;
     }
 
+    /// <summary>
+    /// Parses the payload as canonical C# and Java do: a UTF-8 byte order mark is dropped and ill-formed UTF-8 becomes
+    /// U+FFFD (their UTF-8 decoders replace it); the text must be one JSON object, each member once.
+    /// </summary>
     private static JsonObject Deserialize(byte[] utf8)
     {
+        ReadOnlySpan<byte> text = utf8;
+        if (text.StartsWith("\uFEFF"u8))
+        {
+            text = text[3..];
+        }
+
+        // Replaced now rather than left for JsonObject to trip over when the caller reads the member.
+        byte[]? replaced = System.Text.Unicode.Utf8.IsValid(text) ? null : System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(text));
         try
         {
-            return JsonNode.Parse(utf8, documentOptions: ReaderOptions) as JsonObject
+            return JsonNode.Parse(replaced ?? text, documentOptions: ReaderOptions) as JsonObject
                 ?? throw new DecryptionFailedException("The decrypted payload is not a JSON object.");
         }
         catch (JsonException)
@@ -142,6 +155,10 @@ public sealed class JsonSession : Session<JsonObject, byte[]>
         finally
         {
             Array.Clear(utf8);
+            if (replaced is not null)
+            {
+                Array.Clear(replaced);
+            }
         }
     }
 }

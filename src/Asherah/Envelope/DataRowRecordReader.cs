@@ -18,12 +18,23 @@ internal ref struct DataRowRecordView
 }
 
 /// <summary>
-/// Parses data row record JSON with <see cref="Utf8JsonReader"/>: any field order, whitespace, unknown fields; times are
-/// integers and no known member may appear twice.
+/// Parses data row record JSON with <see cref="Utf8JsonReader"/>: what the canonical readers accept, within the formats.
 /// </summary>
+/// <remarks>
+/// <code>
+/// accepted := [UTF-8 BOM] ws drr ws      any member order, white space, unknown members nested up to 64 levels
+/// strings  := JSON escapes allowed anywhere (\/, \u002B in base64; \u005F in key ids)
+/// base64   := standard alphabet; white space inside and missing final padding tolerated (<see cref="Base64Text"/>)
+/// times    := numbers of integer value in any notation (<see cref="JsonSeconds"/>); the data row key's own time may
+///             have a fraction (no decryption depends on it)
+/// </code>
+/// Refused: a known member twice (canonical readers disagree on which one wins), string or out-of-range times,
+/// trailing data, the URL-safe alphabet.
+/// </remarks>
 internal static class DataRowRecordReader
 {
-    private static readonly JsonReaderOptions Options = new() { MaxDepth = 16 };
+    // 64: Newtonsoft's default, so unknown members canonical C# reads are read here too; the reader is not recursive.
+    private static readonly JsonReaderOptions Options = new() { MaxDepth = 64 };
 
     private static readonly SearchValues<byte> Base64Alphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="u8);
@@ -42,7 +53,8 @@ internal static class DataRowRecordReader
             || !Skip(ref rest, DataRowRecordFormat.ParentKeyIdField) || !Skip(ref rest, keyId)
             || !Skip(ref rest, DataRowRecordFormat.ParentCreatedField) || !SkipInteger(ref rest, out view.IntermediateKeyCreated)
             || !Skip(ref rest, DataRowRecordFormat.DataField) || !TakeBase64(ref rest, out view.Data)
-            || !Skip(ref rest, DataRowRecordFormat.End) || !rest.IsEmpty || !UnixTime.IsRepresentable(view.IntermediateKeyCreated))
+            || !Skip(ref rest, DataRowRecordFormat.End) || !rest.IsEmpty || !UnixTime.IsRepresentable(view.IntermediateKeyCreated)
+            || view.Data.Length % 4 != 0)
         {
             view = default;
             return false;
@@ -113,6 +125,12 @@ internal static class DataRowRecordReader
 
     private static DataRowRecordView ParseCore(ReadOnlySpan<byte> json)
     {
+        // Canonical C# reads through a StreamReader, which drops a UTF-8 byte order mark.
+        if (json.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];
+        }
+
         var view = default(DataRowRecordView);
         var reader = new Utf8JsonReader(json, Options);
         Expect(ref reader, JsonTokenType.StartObject);
@@ -127,7 +145,7 @@ internal static class DataRowRecordReader
             else if (reader.ValueTextEquals("Data"u8))
             {
                 Once(ref haveData);
-                view.Data = ReadString(ref reader);
+                view.Data = Base64Text.Normalize(ReadString(ref reader));
             }
             else
             {
@@ -152,8 +170,8 @@ internal static class DataRowRecordReader
             if (reader.ValueTextEquals("Created"u8))
             {
                 Once(ref haveCreated);
-                Expect(ref reader, JsonTokenType.Number);
-                if (!reader.TryGetInt64(out view.KeyCreated))
+                Next(ref reader);
+                if (!JsonSeconds.TryGetFloor(ref reader, out view.KeyCreated))
                 {
                     throw Error.MalformedDataRowRecord();
                 }
@@ -161,7 +179,7 @@ internal static class DataRowRecordReader
             else if (reader.ValueTextEquals("Key"u8))
             {
                 Once(ref haveKey);
-                view.WrappedKey = ReadString(ref reader);
+                view.WrappedKey = Base64Text.Normalize(ReadString(ref reader));
             }
             else if (reader.ValueTextEquals("ParentKeyMeta"u8))
             {
@@ -204,8 +222,8 @@ internal static class DataRowRecordReader
             else if (reader.ValueTextEquals("Created"u8))
             {
                 Once(ref haveCreated);
-                Expect(ref reader, JsonTokenType.Number);
-                if (!reader.TryGetInt64(out view.IntermediateKeyCreated) || !UnixTime.IsRepresentable(view.IntermediateKeyCreated))
+                Next(ref reader);
+                if (!JsonSeconds.TryGetExact(ref reader, out view.IntermediateKeyCreated))
                 {
                     throw Error.MalformedDataRowRecord();
                 }

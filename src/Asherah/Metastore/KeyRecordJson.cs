@@ -10,8 +10,10 @@ namespace Asherah.Metastore;
 /// ekr  := {"Created": n, "Key": b64 [, "ParentKeyMeta": meta] [, "Revoked": bool]}
 /// meta := {"KeyId": string, "Created": n}
 /// </code>
-/// Readers accept any field order, whitespace and unknown fields; <c>Created</c> must be an integer number of seconds
-/// that a <see cref="DateTimeOffset"/> can hold (no fraction or exponent), and no known member may appear twice.
+/// Readers accept any field order, whitespace, unknown fields and JSON escapes; <c>Created</c> must be a number whose
+/// value is an integer number of seconds that a <see cref="DateTimeOffset"/> can hold, in any notation
+/// (<see cref="JsonSeconds"/>); <c>Key</c> is standard base64, white space inside and missing padding tolerated
+/// (<see cref="Base64Text"/>); no known member may appear twice.
 /// </remarks>
 internal static class KeyRecordJson
 {
@@ -53,9 +55,16 @@ internal static class KeyRecordJson
 
     public static EnvelopeKeyRecord Parse(ReadOnlySpan<byte> utf8Json)
     {
+        // A UTF-8 byte order mark is dropped, as canonical C#'s StreamReader does.
+        if (utf8Json.StartsWith("\uFEFF"u8))
+        {
+            utf8Json = utf8Json[3..];
+        }
+
         try
         {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 8 });
+            // 64, Newtonsoft's default, so unknown members canonical C# reads are read here too.
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 64 });
             var record = ReadRecord(ref reader);
             if (reader.Read())
             {
@@ -67,6 +76,11 @@ internal static class KeyRecordJson
         catch (JsonException e)
         {
             throw new FormatException("The key record is not valid JSON.", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A string the reader cannot unescape (a lone surrogate in \u escapes).
+            throw new FormatException("The key record has an invalid string.", e);
         }
     }
 
@@ -195,7 +209,7 @@ internal static class KeyRecordJson
     internal static long ReadSeconds(ref Utf8JsonReader reader)
     {
         reader.Read();
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long seconds) || !UnixTime.IsRepresentable(seconds))
+        if (!JsonSeconds.TryGetExact(ref reader, out long seconds))
         {
             throw new FormatException("Created must be an integer number of Unix seconds.");
         }
@@ -206,12 +220,21 @@ internal static class KeyRecordJson
     private static byte[] ReadBase64(ref Utf8JsonReader reader)
     {
         reader.Read();
-        if (reader.TokenType != JsonTokenType.String || !reader.TryGetBytesFromBase64(out byte[]? bytes))
+        if (reader.TokenType != JsonTokenType.String)
         {
             throw new FormatException("Key must be a base64 string.");
         }
 
-        return bytes;
+        ReadOnlySpan<byte> raw = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+        var text = Base64Text.Normalize(raw);
+        var bytes = new byte[Base64.GetMaxDecodedFromUtf8Length(text.Length)];
+        if (Base64.DecodeFromUtf8(text, bytes, out int consumed, out int written) != System.Buffers.OperationStatus.Done
+            || consumed != text.Length)
+        {
+            throw new FormatException("Key must be a base64 string.");
+        }
+
+        return bytes.AsSpan(0, written).ToArray();
     }
 
     [Flags]

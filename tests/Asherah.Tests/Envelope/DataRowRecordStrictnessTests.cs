@@ -29,8 +29,8 @@ public class DataRowRecordStrictnessTests
     [InlineData("{\"Key\":{\"Created\":1700000123," + WrappedKey + ",\"ParentKeyMeta\":{\"KeyId\":\"a\",\"KeyId\":\"b\",\"Created\":1}}," + Data + "}")]
     [InlineData("{\"Key\":{\"Created\":1700000123," + WrappedKey + ",\"ParentKeyMeta\":{\"KeyId\":\"a\",\"Created\":1,\"Created\":2}}," + Data + "}")]
     [InlineData("{\"Key\":{\"Created\":1e400," + WrappedKey + "," + Parent + "}," + Data + "}")]
-    [InlineData("{\"Key\":{\"Created\":1700000123.0," + WrappedKey + "," + Parent + "}," + Data + "}")]
-    [InlineData("{\"Key\":{\"Created\":1700000123," + WrappedKey + ",\"ParentKeyMeta\":{\"KeyId\":\"a\",\"Created\":1e3}}," + Data + "}")]
+    [InlineData("{\"Key\":{\"Created\":\"1700000123\"," + WrappedKey + "," + Parent + "}," + Data + "}")]
+    [InlineData("{\"Key\":{\"Created\":1700000123," + WrappedKey + ",\"ParentKeyMeta\":{\"KeyId\":\"a\",\"Created\":1700000040.5}}," + Data + "}")]
     public void Parse_WithADuplicateMemberOrANonIntegerTime_ThrowsDecryptionFailed(string json)
     {
         Assert.Throws<DecryptionFailedException>(() => DataRowRecordReader.Parse(Encoding.UTF8.GetBytes(json)));

@@ -52,9 +52,10 @@ public class DataRowRecordTests
     [InlineData("{}")]
     [InlineData("[]")]
     [InlineData("{\"Key\":{\"Created\":1,\"Key\":\"AAAA\"},\"Data\":\"AQID\"}")] // no ParentKeyMeta
-    [InlineData("{\"Key\":{\"Created\":1,\"Key\":\"AAA\",\"ParentKeyMeta\":{\"KeyId\":\"k\",\"Created\":1}},\"Data\":\"AQID\"}")] // bad base64
+    [InlineData("{\"Key\":{\"Created\":1,\"Key\":\"AAAAA\",\"ParentKeyMeta\":{\"KeyId\":\"k\",\"Created\":1}},\"Data\":\"AQID\"}")] // bad base64
     [InlineData("{\"Key\":{\"Created\":1,\"Key\":\"AAAA\",\"ParentKeyMeta\":{\"KeyId\":\"k\",\"Created\":1}},\"Data\":\"AQI*\"}")]
-    [InlineData("{\"Key\":{\"Created\":1.5,\"Key\":\"AAAA\",\"ParentKeyMeta\":{\"KeyId\":\"k\",\"Created\":1}},\"Data\":\"AQID\"}")]
+    [InlineData("{\"Key\":{\"Created\":\"1\",\"Key\":\"AAAA\",\"ParentKeyMeta\":{\"KeyId\":\"k\",\"Created\":1}},\"Data\":\"AQID\"}")]
+    [InlineData("{\"Key\":{\"Created\":1,\"Key\":\"AAAA\",\"ParentKeyMeta\":{\"KeyId\":\"k\",\"Created\":1.5}},\"Data\":\"AQID\"}")]
     [InlineData("{\"Key\":{\"Created\":99999999999999999,\"Key\":\"AAAA\",\"ParentKeyMeta\":{\"KeyId\":\"k\",\"Created\":1}},\"Data\":\"AQID\"}")]
     public void Parse_OfAMalformedRecord_ThrowsFormatException_AndTryParseSaysFalse(string json)
     {
