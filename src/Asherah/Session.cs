@@ -193,6 +193,9 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
 
     private async ValueTask<TPayload?> LoadCoreAsync(string persistenceKey, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken)
     {
+        // Before the persistence is asked: a record it does not find must not hide the disposal or the cancellation.
+        _ = Envelope;
+        cancellationToken.ThrowIfCancellationRequested();
         var record = await persistence.LoadAsync(persistenceKey, cancellationToken).ConfigureAwait(false);
         return record is null ? null : await DecryptAsync(record, cancellationToken).ConfigureAwait(false);
     }
