@@ -82,6 +82,12 @@ internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
             throw new KmsException("The key management service returned a system key that is not 32 bytes.");
         }
 
+        if (material.Buffer.IsFreed)
+        {
+            // Not the factory's disposal: an ObjectDisposedException would say it was.
+            throw new KmsException("The key management service returned a system key it had already disposed.");
+        }
+
         Span<byte> raw = stackalloc byte[AesGcmEngine.KeySize];
         try
         {
