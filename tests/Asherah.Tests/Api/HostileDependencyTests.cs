@@ -4,7 +4,8 @@ using Asherah.SecureMemory;
 
 namespace Asherah.Tests.Api;
 
-public class Probe2Tests
+/// <summary>Disposal under load, and user-supplied metastores and KMSs that hang, fail or return garbage.</summary>
+public class HostileDependencyTests
 {
     private static readonly byte[] Payload = "payload"u8.ToArray();
 
@@ -13,7 +14,7 @@ public class Probe2Tests
     [InlineData(true, false)]
     [InlineData(false, true)]
     [InlineData(true, true)]
-    public async Task DisposeWhile16ThreadsWork(bool cacheSessions, bool shared)
+    public async Task DisposingTheFactory_While16ThreadsEncryptAndDecrypt_ThrowsOnlyObjectDisposed_AndFreesEveryKey(bool cacheSessions, bool shared)
     {
         var memory = new SecureMemoryOptions { ChunkSize = 8 * 1024 * 1024 };
         var allocator = (SlabAllocator)SecureAllocators.Create(memory);
@@ -55,7 +56,7 @@ public class Probe2Tests
     }
 
     [Fact]
-    public async Task GetSessionSamePartition_DuringDispose()
+    public async Task GetSessionOfOnePartition_From16Threads_DuringFactoryDispose_ThrowsOnlyObjectDisposed_AndFreesEveryKey()
     {
         var memory = new SecureMemoryOptions { ChunkSize = 16 * 1024 * 1024 };
         var allocator = (SlabAllocator)SecureAllocators.Create(memory);
@@ -104,7 +105,7 @@ public class Probe2Tests
     }
 
     [Fact]
-    public async Task CancelMidOperation_HangingMetastore()
+    public async Task CancellingMidOperation_WithAMetastoreThatHangsAndIgnoresTheToken_EndsTheCall()
     {
         var store = new HangingMetastore();
         using var factory = TestFactories.New(store);
@@ -117,7 +118,7 @@ public class Probe2Tests
     }
 
     [Fact]
-    public void Metastore_GarbageRecords()
+    public void AMetastoreReturningGarbageOrFailing_SurfacesOnlyAsherahExceptions()
     {
         var good = new InMemoryMetastore();
         byte[] record;
@@ -158,7 +159,7 @@ public class Probe2Tests
     }
 
     [Fact]
-    public void Kms_ReturningShortOrDisposedKey()
+    public void AKmsReturningAShortOrDisposedKey_ThrowsKmsException()
     {
         var store = new InMemoryMetastore();
         using (var f = TestFactories.New(store))
@@ -177,7 +178,7 @@ public class Probe2Tests
     }
 
     [Fact]
-    public void KeysApi()
+    public void KeyMaterialAndAeadKey_RefuseBadArguments_AndUseAfterDispose()
     {
         Assert.Throws<ArgumentException>(() => KeyMaterial.Create([]));
         Assert.Throws<ArgumentException>(() => KeyMaterial.Create(new byte[257]));
@@ -203,7 +204,7 @@ public class Probe2Tests
     }
 
     [Fact]
-    public void EmptyAndJsonOddities()
+    public void EmptyPayloadsSmallBuffersAndNonObjectJson_GetTypedAnswers()
     {
         using var factory = TestFactories.New();
         using var session = factory.GetSessionBytes("p");
@@ -223,7 +224,7 @@ public class Probe2Tests
     }
 
     [Fact]
-    public void Options_MaxValues()
+    public void PolicyExtremes_BuildWorkingFactories_AndNaNIsRefused()
     {
         var policy = new BasicExpiringCryptoPolicy
         {

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace Asherah.Tests.Api;
 
-public class Probe3Tests
+/// <summary>Bad configuration values, DI and builder misuse, the health probe and static KMS at their limits.</summary>
+public class ConfigurationMisuseTests
 {
     private static readonly string[] Keys =
     [
@@ -31,7 +32,7 @@ public class Probe3Tests
     [InlineData("1ns")]
     [InlineData("-5m")]
     [InlineData("999999999")]
-    public void Binder_BadValues(string value)
+    public void EveryConfigurationKey_WithAnOutOfRangeOrGarbageValue_FailsOnlyWithOptionsValidation(string value)
     {
         foreach (var key in Keys)
         {
@@ -62,7 +63,7 @@ public class Probe3Tests
     }
 
     [Fact]
-    public async Task HealthProbe_MaxTimeout()
+    public async Task HealthProbe_WithATimeoutOfTimeSpanMaxValue_Probes()
     {
         using var factory = TestFactories.New();
         var report = await AsherahHealthProbe.ProbeAsync(factory, new AsherahHealthProbeOptions { Timeout = TimeSpan.MaxValue });
@@ -70,7 +71,7 @@ public class Probe3Tests
     }
 
     [Fact]
-    public async Task HealthProbe_PreCancelled()
+    public async Task HealthProbe_WithACancelledToken_IsCancelled()
     {
         using var factory = TestFactories.New();
         using var cts = new CancellationTokenSource();
@@ -79,7 +80,7 @@ public class Probe3Tests
     }
 
     [Fact]
-    public async Task StaticKms_PreCancelled()
+    public async Task StaticKms_HonoursACancelledToken_AndRefusesUseAfterDispose()
     {
         using var kms = new StaticKeyManagementService(TestFactories.MasterKey);
         using var cts = new CancellationTokenSource();
@@ -94,7 +95,7 @@ public class Probe3Tests
     }
 
     [Fact]
-    public void DI_Misuse()
+    public void AddAsherah_Misuse_ThrowsArgumentOrOptionsValidationExceptions()
     {
         Assert.Throws<ArgumentNullException>(() => ((IServiceCollection)null!).AddAsherah(o => { }));
         Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddAsherah((Action<AsherahOptions>)null!));
@@ -110,7 +111,7 @@ public class Probe3Tests
     }
 
     [Fact]
-    public void Builder_Misuse()
+    public void BuilderAndFactory_Misuse_ThrowTypedExceptions()
     {
         Assert.ThrowsAny<ArgumentException>(() => SessionFactory.NewBuilder(null!, "s"));
         Assert.ThrowsAny<ArgumentException>(() => SessionFactory.NewBuilder("p", ""));

@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace Asherah.Tests.Api;
 
-public class ProbeTests
+/// <summary>Misuse of sessions and the builder: odd partition ids, cancelled tokens, use after dispose, a KMS returning null.</summary>
+public class MisuseTests
 {
     private static readonly byte[] Payload = "payload"u8.ToArray();
 
@@ -13,7 +14,7 @@ public class ProbeTests
     [InlineData("ü日本🙂")]
     [InlineData("\0\n\t x\u007f")]
     [InlineData("\"quote\\back")]
-    public async Task OddPartitions_RoundTrip(string partition)
+    public async Task PartitionIdsWithSeparatorsUnicodeOrControlCharacters_RoundTrip(string partition)
     {
         using var factory = TestFactories.New();
         using var session = factory.GetSessionBytes(partition);
@@ -26,7 +27,7 @@ public class ProbeTests
     }
 
     [Fact]
-    public void MegabytePartition_RoundTrips()
+    public void AOneMegabytePartitionId_RoundTrips()
     {
         using var factory = TestFactories.New();
         using var session = factory.GetSessionBytes(new string('p', 1 << 20));
@@ -35,7 +36,7 @@ public class ProbeTests
     }
 
     [Fact]
-    public async Task PreCancelled_WarmCache()
+    public async Task AsyncCallsWithACancelledToken_AreCancelled_EvenWhenTheKeysAreCached()
     {
         using var factory = TestFactories.New();
         using var session = factory.GetSessionBytes("p");
@@ -47,7 +48,7 @@ public class ProbeTests
     }
 
     [Fact]
-    public async Task PreCancelled_ColdCache()
+    public async Task EncryptAsyncWithACancelledToken_IsCancelled_OnACacheMiss()
     {
         using var factory = TestFactories.New();
         using var session = factory.GetSessionBytes("p");
@@ -57,7 +58,7 @@ public class ProbeTests
     }
 
     [Fact]
-    public async Task Load_OnDisposedSession()
+    public async Task Load_OnADisposedSession_ThrowsObjectDisposed_EvenWhenThePersistenceFindsNothing()
     {
         using var factory = TestFactories.New();
         var session = factory.GetSessionBytes("p");
@@ -68,7 +69,7 @@ public class ProbeTests
     }
 
     [Fact]
-    public void Kms_ReturningNull()
+    public void Encrypt_WhenACustomKmsEncryptsToNull_ThrowsKmsException()
     {
         using var factory = SessionFactory.NewBuilder("p", "s").WithInMemoryMetastore().WithNeverExpiredCryptoPolicy()
             .WithKeyManagementService(new NullKms()).Build();
@@ -77,7 +78,7 @@ public class ProbeTests
     }
 
     [Fact]
-    public void Kms_DecryptReturningNull()
+    public void Encrypt_WhenACustomKmsDecryptsToNull_ThrowsKmsException()
     {
         var store = new InMemoryMetastore();
         using (var f = TestFactories.New(store))
@@ -93,7 +94,7 @@ public class ProbeTests
     }
 
     [Fact]
-    public void TinyLfu_IntMax()
+    public void TinyLfuCachesOfIntMaxValue_DoNotAllocateTheirSketchUpFront()
     {
         var policy = new NeverExpiredCryptoPolicy
         {
@@ -115,15 +116,73 @@ public class ProbeTests
     }
 
     [Fact]
-    public void Builder_BadEngine()
+    public void WithAesGcmEngine_OfAnUndefinedValue_ThrowsArgumentException()
     {
         Assert.ThrowsAny<ArgumentException>(() => SessionFactory.NewBuilder("p", "s").WithAesGcmEngine((AesGcmEngineKind)99));
     }
 
     [Fact]
-    public void KeyMeta_NullId()
+    public void KeyMeta_WithANullId_ThrowsArgumentNull()
     {
         Assert.ThrowsAny<ArgumentException>(() => new KeyMeta(null!, DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
+    public async Task EveryAsyncSessionMethod_WithACancelledToken_IsCancelled()
+    {
+        using var factory = TestFactories.New();
+        using var bytes = factory.GetSessionBytes("p");
+        using var json = factory.GetSessionJson("p");
+        var record = bytes.Encrypt(Payload);
+        var jsonRecord = json.Encrypt(new JsonObject { ["a"] = 1 });
+        var parsed = DataRowRecord.Parse(record);
+        var persistence = new AdhocPersistence<byte[]>(_ => null, (_, _) => { });
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => json.EncryptAsync(new JsonObject(), cts.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => json.DecryptAsync(jsonRecord, cts.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bytes.RewrapAsync(parsed, cts.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bytes.LoadAsync("k", persistence, cts.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bytes.StoreAsync(Payload, persistence, cts.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bytes.StoreAsync("k", Payload, persistence, cts.Token).AsTask());
+    }
+
+    [Fact]
+    public async Task EverySessionMethod_AfterDispose_ThrowsObjectDisposed()
+    {
+        using var factory = TestFactories.New();
+        var bytes = factory.GetSessionBytes("p");
+        var json = factory.GetSessionJson("p");
+        var record = bytes.Encrypt(Payload);
+        var parsed = DataRowRecord.Parse(record);
+        var persistence = new AdhocPersistence<byte[]>(_ => record, (_, _) => { });
+        bytes.Dispose();
+        await bytes.DisposeAsync();
+        json.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => bytes.GetMaxEncryptedLength(1));
+        Assert.Throws<ObjectDisposedException>(() => bytes.Rewrap(parsed));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => bytes.RewrapAsync(parsed).AsTask());
+        Assert.Throws<ObjectDisposedException>(() => bytes.Store(Payload, persistence));
+        Assert.Throws<ObjectDisposedException>(() => bytes.Store("k", Payload, persistence));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => bytes.StoreAsync(Payload, persistence).AsTask());
+        Assert.Throws<ObjectDisposedException>(() => bytes.Load("k", persistence));
+        Assert.Throws<ObjectDisposedException>(() => json.Encrypt(new JsonObject()));
+        Assert.Throws<ObjectDisposedException>(() => json.Decrypt(record));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => json.EncryptAsync(new JsonObject()).AsTask());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => json.DecryptAsync(record).AsTask());
+        Assert.Equal("p", bytes.PartitionId);
+    }
+
+    [Fact]
+    public void NullIds_ThrowArgumentNull()
+    {
+        using var factory = TestFactories.New();
+        Assert.Throws<ArgumentNullException>(() => factory.GetSessionBytes(null!));
+        Assert.Throws<ArgumentNullException>(() => factory.GetSessionJson(null!));
+        Assert.Throws<ArgumentNullException>(() => SessionFactory.NewBuilder(null!, "s"));
+        Assert.Throws<ArgumentNullException>(() => SessionFactory.NewBuilder("p", null!));
     }
 
     private sealed class NullKms : IKeyManagementService
