@@ -71,10 +71,12 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
 
     /// <summary>Encrypts a payload; awaits the metastore and KMS only when keys are not cached.</summary>
     /// <inheritdoc cref="Encrypt(TPayload)" path="/exception" />
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> is cancelled (checked first, even when the keys are cached).</exception>
     public abstract ValueTask<TDataRowRecord> EncryptAsync(TPayload payload, CancellationToken cancellationToken = default);
 
     /// <summary>Decrypts a data row record; awaits the metastore and KMS only when keys are not cached.</summary>
     /// <inheritdoc cref="Decrypt(TDataRowRecord)" path="/exception" />
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> is cancelled (checked first, even when the keys are cached).</exception>
     public abstract ValueTask<TPayload> DecryptAsync(TDataRowRecord dataRowRecord, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -193,6 +195,9 @@ public abstract class Session<TPayload, TDataRowRecord> : IDisposable, IAsyncDis
 
     private async ValueTask<TPayload?> LoadCoreAsync(string persistenceKey, Persistence<TDataRowRecord> persistence, CancellationToken cancellationToken)
     {
+        // Before the persistence is asked: a record it does not find must not hide the disposal or the cancellation.
+        _ = Envelope;
+        cancellationToken.ThrowIfCancellationRequested();
         var record = await persistence.LoadAsync(persistenceKey, cancellationToken).ConfigureAwait(false);
         return record is null ? null : await DecryptAsync(record, cancellationToken).ConfigureAwait(false);
     }

@@ -83,27 +83,32 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
     /// them. (Intermediate keys under another service's system key are never used, so such collisions fail rather than
     /// cross services.)
     /// </remarks>
-    /// <exception cref="ArgumentException">An id is null, empty, or not well-formed UTF-16 (it has an unpaired surrogate).</exception>
+    /// <exception cref="ArgumentNullException">An id is null.</exception>
+    /// <exception cref="ArgumentException">An id is empty, or not well-formed UTF-16 (it has an unpaired surrogate).</exception>
     public static SessionFactoryBuilder NewBuilder(string productId, string serviceId)
     {
-        if (productId is not null && !Utf16.IsWellFormed(productId))
+        ArgumentNullException.ThrowIfNull(productId);
+        ArgumentNullException.ThrowIfNull(serviceId);
+        if (!Utf16.IsWellFormed(productId))
         {
             throw Error.IllFormedId("product", nameof(productId));
         }
 
-        if (serviceId is not null && !Utf16.IsWellFormed(serviceId))
+        if (!Utf16.IsWellFormed(serviceId))
         {
             throw Error.IllFormedId("service", nameof(serviceId));
         }
 
-        return new(productId!, serviceId!);
+        return new(productId, serviceId);
     }
 
     /// <summary>A session for byte payloads in the partition <paramref name="partitionId"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="partitionId"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// <paramref name="partitionId"/> is null, empty, only white space, or not well-formed UTF-16 (an unpaired surrogate:
-    /// two such ids can encode to the same key id).
+    /// <paramref name="partitionId"/> is empty, only white space, or not well-formed UTF-16 (an unpaired surrogate: two
+    /// such ids can encode to the same key id).
     /// </exception>
+    /// <exception cref="ObjectDisposedException">The factory has been disposed.</exception>
     public BytesSession GetSessionBytes(string partitionId)
     {
         var (envelope, shared) = Acquire(partitionId);
@@ -111,10 +116,12 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
     }
 
     /// <summary>A session for JSON payloads in the partition <paramref name="partitionId"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="partitionId"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// <paramref name="partitionId"/> is null, empty, only white space, or not well-formed UTF-16 (an unpaired surrogate:
-    /// two such ids can encode to the same key id).
+    /// <paramref name="partitionId"/> is empty, only white space, or not well-formed UTF-16 (an unpaired surrogate: two
+    /// such ids can encode to the same key id).
     /// </exception>
+    /// <exception cref="ObjectDisposedException">The factory has been disposed.</exception>
     public JsonSession GetSessionJson(string partitionId)
     {
         var (envelope, shared) = Acquire(partitionId);
@@ -163,7 +170,8 @@ public sealed class SessionFactory : IDisposable, IAsyncDisposable
 
     private (EnvelopeEncryption Envelope, bool Shared) Acquire(string partitionId)
     {
-        if (string.IsNullOrEmpty(partitionId))
+        ArgumentNullException.ThrowIfNull(partitionId);
+        if (partitionId.Length == 0)
         {
             throw Error.EmptyPartition(nameof(partitionId));
         }

@@ -46,12 +46,20 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     /// <summary>Candidates estimated at least this often may win a lost contest at random (Caffeine's threshold).</summary>
     private const int WarmFrequency = 6;
 
+    /// <summary>
+    /// The most entries the sketch is first sized for. A larger cache starts with a sketch for this many and grows it
+    /// (four times, up to <see cref="MaximumCapacity"/>) when it holds as many entries, as Caffeine sizes its sketch
+    /// lazily: a maximum of <see cref="int.MaxValue"/> must not allocate gigabytes of counters up front.
+    /// </summary>
+    internal const int InitialSketchCapacity = 1 << 16;
+
     private readonly ConcurrentDictionary<TKey, CacheHandle<TKey, TValue>> _map;
     private readonly IEqualityComparer<TKey> _comparer;
     private readonly Action<TKey, TValue>? _onEvicted;
     private readonly Lock _sync = new();
     private readonly StripedReadBuffer<CacheNode<TKey>> _reads;
-    private readonly FrequencySketch _sketch;
+    private FrequencySketch _sketch;
+    private int _sketchCapacity;
     private readonly TinyLfuSettings _settings;
     private readonly CacheNodeList<TKey> _window = new();
     private readonly CacheNodeList<TKey> _probation = new();
@@ -76,7 +84,8 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
         _map = new ConcurrentDictionary<TKey, CacheHandle<TKey, TValue>>(_comparer);
         _onEvicted = onEvicted;
         _settings = settings;
-        _sketch = new FrequencySketch(capacity, settings.CountersPerEntry, settings.SamplesPerEntry, settings.DoorkeeperBits);
+        _sketchCapacity = Math.Min(capacity, InitialSketchCapacity);
+        _sketch = NewSketch(_sketchCapacity, settings);
 
         // About four stripes per core, fewer for small caches (each stripe is 256 bytes).
         _reads = new StripedReadBuffer<CacheNode<TKey>>(Math.Min(4 * Environment.ProcessorCount, Math.Max(1, capacity)));
@@ -145,6 +154,10 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
             _window.AddFirst(node);
             _map[key] = new CacheHandle<TKey, TValue>(node, value);
             Volatile.Write(ref _count, _count + 1);
+            if (_count >= _sketchCapacity && _sketchCapacity < MaximumCapacity)
+            {
+                GrowSketch();
+            }
         }
 
         if (evicted is { } pair)
@@ -262,6 +275,20 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
             }
         }
     }
+
+    /// <summary>The sketch for <paramref name="capacity"/> entries.</summary>
+    private static FrequencySketch NewSketch(int capacity, TinyLfuSettings settings) =>
+        new(capacity, settings.CountersPerEntry, settings.SamplesPerEntry, settings.DoorkeeperBits);
+
+    /// <summary>A sketch for four times the entries (at most <see cref="MaximumCapacity"/>); its counts start afresh (under the lock).</summary>
+    private void GrowSketch()
+    {
+        _sketchCapacity = (int)Math.Min((long)_sketchCapacity * 4, MaximumCapacity);
+        _sketch = NewSketch(_sketchCapacity, _settings);
+    }
+
+    /// <summary>Entries the sketch is sized for (for tests).</summary>
+    internal int SketchCapacity => _sketchCapacity;
 
     /// <summary>A new capacity in force, and the segments' shares of it (under the lock, or in the constructor).</summary>
     private void SetCapacity(int capacity)

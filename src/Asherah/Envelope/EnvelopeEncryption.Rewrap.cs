@@ -22,6 +22,7 @@ internal sealed partial class EnvelopeEncryption
 {
     public async ValueTask<DataRowRecord> RewrapAsync(DataRowRecord record, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var source = record.IntermediateKey;
         var sourceIdUtf8 = Encoding.UTF8.GetBytes(source.KeyId);
         if (!_partition.IsValidIntermediateKeyId(sourceIdUtf8))

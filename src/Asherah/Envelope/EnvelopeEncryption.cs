@@ -73,6 +73,8 @@ internal sealed partial class EnvelopeEncryption : IDisposable
 
     public async ValueTask<byte[]> EncryptAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        // Checked even when the keys are cached and nothing would await: a cancelled caller gets no record.
+        cancellationToken.ThrowIfCancellationRequested();
         CheckPayloadLength(payload.Length);
         var now = _context.Time.GetUtcNow();
         using var ik = new KeyLease(_keys.TryGetForWrite(now) ?? await _keys.GetForWriteAsync(cancellationToken).ConfigureAwait(false));
@@ -105,6 +107,11 @@ internal sealed partial class EnvelopeEncryption : IDisposable
 
     public ValueTask<byte[]> DecryptAsync(ReadOnlyMemory<byte> drr, CancellationToken cancellationToken)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<byte[]>(cancellationToken);
+        }
+
         // Warm caches: parse once and finish synchronously; otherwise await the key, then parse again.
         var view = Parse(drr.Span);
         var cached = TryGetForRead(ref view);

@@ -39,7 +39,12 @@ public static class AsherahHealthProbe
 
         var context = factory.Context;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Timeout);
+        if (options.Timeout <= MaxTimerDelay)
+        {
+            deadline.CancelAfter(options.Timeout);
+        }
+
+        // Longer than a timer takes (about 49.7 days, TimeSpan.MaxValue among them): no deadline but the caller's token.
 
         long started = Stopwatch.GetTimestamp();
         EnvelopeKeyRecord? record;
@@ -80,7 +85,8 @@ public static class AsherahHealthProbe
         var decrypting = context.Kms.DecryptKeyAsync(record.EncryptedKey, context.KeyAllocator, deadline.Token).AsTask();
         try
         {
-            using var material = await decrypting.WaitAsync(deadline.Token).ConfigureAwait(false);
+            using var material = await decrypting.WaitAsync(deadline.Token).ConfigureAwait(false)
+                ?? throw new KmsException("The key management service returned no system key (null).");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -103,6 +109,9 @@ public static class AsherahHealthProbe
         return new AsherahHealthReport(
             keyId, null, $"The metastore answered in {Milliseconds(metastoreTime)} and the key management service decrypted system key {keyId} in {Milliseconds(kmsTime)}.", null, true, true, metastoreTime, kmsTime);
     }
+
+    /// <summary>The longest delay <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/> takes: 2^32 − 2 milliseconds.</summary>
+    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private static Exception Failure(Exception e, CancellationTokenSource deadline, AsherahHealthProbeOptions options, string part) =>
         e is OperationCanceledException && deadline.IsCancellationRequested

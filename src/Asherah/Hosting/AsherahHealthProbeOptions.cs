@@ -7,7 +7,7 @@ public sealed class AsherahHealthProbeOptions
     private TimeSpan _timeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long the whole probe (metastore and KMS together) may take before it reports the part that did not answer.</summary>
-    /// <remarks>Default 5 seconds; must be positive. The probe returns by then even if a driver ignores cancellation.</remarks>
+    /// <remarks>Default 5 seconds; must be positive. The probe returns by then even if a driver ignores cancellation. A timeout longer than a timer takes (about 49.7 days; <see cref="TimeSpan.MaxValue"/>) means none.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     public TimeSpan Timeout
     {

@@ -23,6 +23,11 @@ internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
             throw DependencyFailure(e, static e => new KmsException("The key management service failed to decrypt a system key.", e));
         }
 
+        if (material is null)
+        {
+            throw new KmsException("The key management service returned no system key (null).");
+        }
+
         using (material)
         {
             return ToCryptoKey(material, record.Created.ToUnixTimeSeconds(), record.IsRevoked);
@@ -36,6 +41,12 @@ internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
         try
         {
             byte[] encrypted = await Context.Kms.EncryptKeyAsync(material, cancellationToken).ConfigureAwait(false);
+            if (encrypted is null || encrypted.Length == 0)
+            {
+                // Stored, it would be a system key no KMS could ever decrypt.
+                throw new KmsException("The key management service returned an empty encrypted system key.");
+            }
+
             return (key, new EnvelopeKeyRecord(DateTimeOffset.FromUnixTimeSeconds(created), encrypted, null, revoked: false));
         }
         catch (Exception e) when (e is not AsherahException and not OperationCanceledException)
@@ -69,6 +80,12 @@ internal sealed class SystemKeyRing(KeyContext context, string systemKeyId)
         if (material.Length != AesGcmEngine.KeySize)
         {
             throw new KmsException("The key management service returned a system key that is not 32 bytes.");
+        }
+
+        if (material.Buffer.IsFreed)
+        {
+            // Not the factory's disposal: an ObjectDisposedException would say it was.
+            throw new KmsException("The key management service returned a system key it had already disposed.");
         }
 
         Span<byte> raw = stackalloc byte[AesGcmEngine.KeySize];

@@ -9,7 +9,8 @@ namespace Asherah;
 /// the format is Asherah's AEAD blob, and return decrypted keys as <see cref="KeyMaterial"/> from the allocator the
 /// caller passes, so that decrypted keys never sit in managed arrays and follow the factory's secure-memory options.
 /// Implementations are thread-safe. Exceptions other than <see cref="AsherahException"/> and
-/// <see cref="OperationCanceledException"/> are wrapped by the caller in <see cref="KmsException"/>.
+/// <see cref="OperationCanceledException"/> are wrapped by the caller in <see cref="KmsException"/>, and so is a result
+/// that cannot be right: a null or empty encrypted key, a null or disposed <see cref="KeyMaterial"/>, or one that is not 32 bytes.
 /// </remarks>
 public interface IKeyManagementService
 {

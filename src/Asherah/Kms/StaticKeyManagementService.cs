@@ -70,13 +70,20 @@ public sealed class StaticKeyManagementService : IKeyManagementService, IDisposa
     public ValueTask<byte[]> EncryptKeyAsync(KeyMaterial key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return ValueTask.FromResult(_masterKey.Seal(key));
+        return cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<byte[]>(cancellationToken)
+            : ValueTask.FromResult(_masterKey.Seal(key));
     }
 
     /// <inheritdoc />
     public ValueTask<KeyMaterial> DecryptKeyAsync(ReadOnlyMemory<byte> encryptedKey, KeyMaterialAllocator allocator, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(allocator);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<KeyMaterial>(cancellationToken);
+        }
+
         return _masterKey.TryOpenKey(encryptedKey.Span, allocator, out var key)
             ? ValueTask.FromResult(key)
             : throw new KmsException(DecryptFailed);

@@ -160,4 +160,18 @@ public sealed class WindowTinyLfuCacheTests
         Assert.Equal([17, 18, .. Enumerable.Range(0, 15)], evicted);
         Assert.Equal([15, 16, 19], cache.Snapshot().Select(p => p.Key).Order());
     }
+
+    [Fact]
+    public void AHugeCapacity_StartsWithASmallSketch_ThatGrowsAsTheCacheFills()
+    {
+        using var cache = new WindowTinyLfuCache<int, int>(int.MaxValue, null, null);
+        Assert.Equal(WindowTinyLfuCache<int, int>.InitialSketchCapacity, cache.SketchCapacity);
+
+        for (int i = 0; i < WindowTinyLfuCache<int, int>.InitialSketchCapacity; i++)
+        {
+            cache.TryAdd(i, i);
+        }
+
+        Assert.Equal(4 * WindowTinyLfuCache<int, int>.InitialSketchCapacity, cache.SketchCapacity);
+    }
 }
