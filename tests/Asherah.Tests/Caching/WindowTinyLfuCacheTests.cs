@@ -174,4 +174,32 @@ public sealed class WindowTinyLfuCacheTests
 
         Assert.Equal(4 * WindowTinyLfuCache<int, int>.InitialSketchCapacity, cache.SketchCapacity);
     }
+
+    [Fact]
+    public void GrowingTheSketch_KeepsTheCountsOfTheCachedEntries()
+    {
+        const int initial = WindowTinyLfuCache<int, int>.InitialSketchCapacity;
+        using var cache = new WindowTinyLfuCache<int, int>(2 * initial, null, null, EveryHit);
+        for (int i = 0; i < initial - 1; i++)
+        {
+            cache.TryAdd(i, i);
+        }
+
+        // Key 7 is hit often, key 8 never: the sketch tells them apart before it grows ...
+        for (int i = 0; i < 12; i++)
+        {
+            Assert.True(cache.TryGet(7, out _));
+        }
+
+        cache.Maintain();
+        int hot = cache.EstimatedFrequency(7);
+        int cold = cache.EstimatedFrequency(8);
+        Assert.True(hot > cold + 8, $"before: hot {hot}, cold {cold}");
+
+        // ... and after (the add that fills it to the initial size grows it).
+        cache.TryAdd(initial, initial);
+        Assert.Equal(2 * initial, cache.SketchCapacity);
+        Assert.Equal(hot, cache.EstimatedFrequency(7));
+        Assert.Equal(cold, cache.EstimatedFrequency(8));
+    }
 }
