@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Asherah.Caching;
 
 namespace Asherah.Benchmarks.Caching.Throughput;
 
@@ -46,6 +47,13 @@ internal static class CacheScalingCommand
                     break;
                 case "--policies" when i + 1 < args.Length:
                     policies = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    string? unknown = policies.FirstOrDefault(name => !BoundedCache.TryParsePolicy(name, out _));
+                    if (policies.Length == 0 || unknown is not null)
+                    {
+                        Console.Error.WriteLine($"cachescaling: unknown policy '{unknown}' (known: {string.Join(", ", BoundedCache.PolicyNames)})");
+                        return 2;
+                    }
+
                     break;
                 case "--out" when i + 1 < args.Length:
                     output = args[++i];
