@@ -14,13 +14,18 @@ namespace Asherah.HealthChecks;
 /// </remarks>
 /// <param name="factory">The factory to probe.</param>
 /// <param name="options">The probe's timeout and whether the KMS is probed.</param>
+/// <exception cref="ArgumentNullException"><paramref name="factory"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
 public sealed class AsherahHealthCheck(SessionFactory factory, AsherahHealthProbeOptions options) : IHealthCheck
 {
+    // Checked here, not at the first probe: a health endpoint would otherwise report the bug as "unhealthy" forever.
+    private readonly SessionFactory _factory = factory ?? throw new ArgumentNullException(nameof(factory));
+    private readonly AsherahHealthProbeOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+
     /// <inheritdoc />
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var report = await AsherahHealthProbe.ProbeAsync(factory, options, cancellationToken).ConfigureAwait(false);
+        var report = await AsherahHealthProbe.ProbeAsync(_factory, _options, cancellationToken).ConfigureAwait(false);
         var data = new Dictionary<string, object>
         {
             ["systemKeyId"] = report.SystemKeyId,

@@ -161,7 +161,7 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker
             AddParameter(command, "id", keyId);
             AddParameter(command, "created", _dialect.ToDbValue(Truncate(created)));
             AddParameter(command, "key_record", record.ToJson());
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            return await UntilCancelled(command.ExecuteNonQueryAsync(cancellationToken), cancellationToken).ConfigureAwait(false) == 1;
         }
         catch (DbException e) when (_dialect.IsDuplicateKey(e))
         {
@@ -189,6 +189,7 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker
             for (int attempt = 1; ; attempt++)
             {
                 string? loaded = null;
+                bool found = false;
                 await using (var command = _dataSource.CreateCommand(LoadSql))
                 {
                     AddParameter(command, "id", keyId);
@@ -199,17 +200,19 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker
                         if (string.Equals(ReadId(reader, 0), keyId, StringComparison.Ordinal))
                         {
                             var value = reader.GetValue(1);
-                            loaded = value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+                            found = true;
+                            loaded = value is DBNull ? null : value as string ?? Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
                             break;
                         }
                     }
                 }
 
-                var record = loaded is null ? null : ParseRecord(keyId, loaded);
-                if (record is null)
+                if (!found)
                 {
                     return false;
                 }
+
+                var record = ParseRecord(keyId, loaded);
 
                 if (record.IsRevoked)
                 {
@@ -251,7 +254,7 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker
             {
                 string id = ReadId(reader, 0);
                 var created = ReadCreated(reader, id);
-                var record = ParseRecord(id, reader.GetString(2))!;
+                var record = ParseRecord(id, reader.GetValue(2));
                 list.Add(new StoredKeyRecord(id, created, record));
             }
 
@@ -286,11 +289,13 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker
         command.Parameters.Add(parameter);
     }
 
-    private static EnvelopeKeyRecord? ParseRecord(string keyId, object? value)
+    private static EnvelopeKeyRecord ParseRecord(string keyId, object? value)
     {
         if (value is null or DBNull)
         {
-            return null;
+            // The row exists (a table made without canonical's NOT NULL): reporting "no such key" would make the caller
+            // write a new one over a damaged store.
+            throw new MetastoreException($"The SQL metastore holds a row without a key record for '{keyId}'.");
         }
 
         try
@@ -307,11 +312,30 @@ public sealed class SqlMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker
     {
         try
         {
-            return await work(cancellationToken).ConfigureAwait(false);
+            return await UntilCancelled(work(cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (IsDatabaseFailure(e))
         {
             throw Failure(operation, e);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="task"/>, or the caller's cancellation as soon as it comes: Npgsql and MySqlConnector ignore the
+    /// token while a connection is being opened, so against a server that accepted the connection and never answers (a
+    /// stopped process, a black-holed route) the call would otherwise wait out the driver's connect timeout. The abandoned
+    /// statement ends on that timeout; its outcome is observed and dropped.
+    /// </summary>
+    private static async Task<T> UntilCancelled<T>(Task<T> task, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!task.IsCompleted)
+        {
+            _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
     }
 

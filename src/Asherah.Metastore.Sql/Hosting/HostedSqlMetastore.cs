@@ -15,7 +15,8 @@ namespace Asherah.Metastore.Sql.Hosting;
 /// </para>
 /// <para>
 /// Ownership: <c>ownedDataSource</c>, when given, is disposed with this metastore (the container or session factory
-/// that owns the metastore disposes it); <see langword="null"/> leaves the data source to whoever created it.
+/// that owns the metastore disposes it); <see langword="null"/> leaves the data source to whoever created it. Disposal is
+/// idempotent, and every call after it throws <see cref="ObjectDisposedException"/>.
 /// </para>
 /// </remarks>
 internal sealed class HostedSqlMetastore : IMetastore, IMetastoreCatalog, IKeyRevoker, IDisposable, IAsyncDisposable
@@ -24,6 +25,7 @@ internal sealed class HostedSqlMetastore : IMetastore, IMetastoreCatalog, IKeyRe
     private readonly DbDataSource? _ownedDataSource;
     private readonly Lock _lock = new();
     private Task? _schema;
+    private int _disposed;
 
     public HostedSqlMetastore(SqlMetastore inner, bool ensureSchema, DbDataSource? ownedDataSource)
     {
@@ -39,30 +41,35 @@ internal sealed class HostedSqlMetastore : IMetastore, IMetastoreCatalog, IKeyRe
 
     public async ValueTask<EnvelopeKeyRecord?> LoadAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         return await _inner.LoadAsync(keyId, created, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<EnvelopeKeyRecord?> LoadLatestAsync(string keyId, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         return await _inner.LoadLatestAsync(keyId, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> StoreAsync(string keyId, DateTimeOffset created, EnvelopeKeyRecord record, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         return await _inner.StoreAsync(keyId, created, record, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<bool> RevokeAsync(string keyId, DateTimeOffset created, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         return await _inner.RevokeAsync(keyId, created, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<StoredKeyRecord> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var record in _inner.ListAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -70,9 +77,18 @@ internal sealed class HostedSqlMetastore : IMetastore, IMetastoreCatalog, IKeyRe
         }
     }
 
-    public void Dispose() => _ownedDataSource?.Dispose();
+    // After disposal every call throws ObjectDisposedException, whether or not the data source was ours (SQLite's data
+    // source keeps working after its disposal, so relying on the driver would let a disposed metastore run on).
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _ownedDataSource?.Dispose();
+        }
+    }
 
-    public ValueTask DisposeAsync() => _ownedDataSource?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() =>
+        Interlocked.Exchange(ref _disposed, 1) == 0 && _ownedDataSource is not null ? _ownedDataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     private Task EnsureSchemaAsync(CancellationToken cancellationToken)
     {
