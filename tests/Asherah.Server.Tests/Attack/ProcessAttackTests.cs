@@ -77,7 +77,7 @@ public sealed class ProcessAttackTests : IDisposable
     public async Task SigtermWithManyStreamsInFlight_AnswersWhatWasRead_EndsTheRestCleanly_AndRemovesTheSocket()
     {
         var socket = Path.Combine(_directory.FullName, "busy.sock");
-        await using var server = await ServerProcess.StartAsync(socket, Environment, "--shutdown-grace=0s");
+        await using var server = await ServerProcess.StartAsync(socket, Environment, "--shutdown-grace=1s");
         using var channel = InProcessServer.Channel(socket);
         var client = new AppEncryption.AppEncryptionClient(channel);
         var calls = Enumerable.Range(0, 40).Select(_ => new SessionCall(client)).ToList();
