@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Asherah.Tools.Hosting;
 using Asherah.Server.Configuration;
 using Asherah.Server.Diagnostics;
@@ -60,6 +61,9 @@ internal static class AsherahServer
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // Grpc.AspNetCore logs every stream a client resets or drops ("Error reading message") at Information with a
+        // stack trace; a client that abandons streams is routine, not news.
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         builder.Logging.AddFilter("Asherah", settings.Verbose ? LogLevel.Debug : LogLevel.Information);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -133,13 +137,23 @@ internal static class AsherahServer
         // ValidateOnStart checks the options; building the factory here makes a bad key file or metastore name fail now,
         // before the socket accepts a stream.
         _ = app.Services.GetRequiredService<ShutdownDrain>();
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            // Kestrel lets the bind error of a Unix socket through as it is (a directory the process may not write in,
+            // /proc): an IOException that names the path, not an unhandled exception.
+            throw new IOException($"Cannot listen on the socket file '{settings.SocketFile}' (or --listen {settings.Listen ?? "unset"}): {e.Message}.", e);
+        }
+
         _ = app.Services.GetRequiredService<SessionFactory>();
     }
 
     private static ServerSettings ReadSettings(IConfiguration configuration)
     {
-        var socket = configuration[$"{Section}:SocketFile"] is { Length: > 0 } s ? s : ServerSettings.DefaultSocketFile;
+        var socket = SocketPath(configuration[$"{Section}:SocketFile"] is { Length: > 0 } s ? s : ServerSettings.DefaultSocketFile);
         var listen = configuration[$"{Section}:Listen"] is { Length: > 0 } l ? l : null;
         if (listen is not null)
         {
@@ -162,6 +176,33 @@ internal static class AsherahServer
         }
 
         return new ServerSettings(socket, listen, maxMessageSize, grace, Flag(configuration, "Asherah:Verbose"));
+    }
+
+    /// <summary>
+    /// The socket path made absolute (Kestrel refuses a relative one; canonical's Go server takes it relative to the
+    /// working directory) and checked against the kernel's limit on <c>sun_path</c>.
+    /// </summary>
+    private static string SocketPath(string value)
+    {
+        string path;
+        try
+        {
+            path = Path.GetFullPath(value);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new InvalidSettingException($"--socket-file (AsherahServer:SocketFile) is not a usable path: {e.Message}");
+        }
+
+        // sockaddr_un.sun_path holds 108 bytes on Linux (104 on macOS), its terminating NUL included.
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(path);
+        int limit = OperatingSystem.IsLinux() ? 107 : 103;
+        if (bytes > limit || path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InvalidSettingException($"--socket-file (AsherahServer:SocketFile) must be a path of at most {limit} bytes without NUL characters (the kernel's limit for a Unix socket); it is {bytes} bytes: choose a shorter path.");
+        }
+
+        return path;
     }
 
     private static bool Flag(IConfiguration configuration, string key) =>

@@ -32,6 +32,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 1014, Level = LogLevel.Debug, Message = "decrypt refused a malformed record: {Reason}")]
     public static partial void MalformedRecord(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Debug, Message = "A stream sent a message that is no SessionRequest; ended with INTERNAL: {Reason}")]
+    public static partial void MalformedMessage(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Shutdown signal received: no new streams; open streams have {Grace} to finish")]
     public static partial void ShuttingDown(ILogger logger, TimeSpan grace);
 }

@@ -1,5 +1,6 @@
 using Asherah.Server.Diagnostics;
 using Asherah.Server.Protocol;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
@@ -7,8 +8,9 @@ namespace Asherah.Server.Streaming;
 
 /// <summary>
 /// <c>asherah.apps.server.AppEncryption</c>: each <c>Session</c> call is one <see cref="SessionStream"/>, fed request by
-/// request until the client half-closes (status OK), cancels, or the server's shutdown grace period ends (status
-/// UNAVAILABLE). The stream's session is released in every case.
+/// request until the client half-closes (status OK), cancels, sends bytes that are no <c>SessionRequest</c> (status
+/// INTERNAL, as grpc-go), or the server's shutdown grace period ends (status UNAVAILABLE). The stream's session is
+/// released in every case.
 /// </summary>
 internal sealed class AppEncryptionService : AppEncryption.AppEncryptionBase
 {
@@ -45,6 +47,13 @@ internal sealed class AppEncryptionService : AppEncryption.AppEncryptionBase
                 catch (OperationCanceledException) when (_drain.Expired.IsCancellationRequested && !callToken.IsCancellationRequested)
                 {
                     throw new RpcException(new Status(StatusCode.Unavailable, SessionMessages.ShuttingDown));
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    // Bytes that are no SessionRequest (truncated, a string that is not UTF-8): grpc-go ends the stream with
+                    // INTERNAL and says why; unhandled, it would be UNKNOWN "Exception was thrown by handler" and an error log.
+                    ServerLog.MalformedMessage(_logger, e.Message);
+                    throw new RpcException(new Status(StatusCode.Internal, SessionMessages.Unparsable + e.Message));
                 }
 
                 if (!more)

@@ -14,6 +14,12 @@ internal static class SessionMessages
     /// <summary>A request with none of its oneof set (the canonical server has no answer for it).</summary>
     public const string EmptyRequest = "the request is empty: set get_session, encrypt or decrypt";
 
+    /// <summary>
+    /// The start of the status detail when a message cannot be parsed (status INTERNAL; grpc-go's words); the parser's
+    /// reason follows.
+    /// </summary>
+    public const string Unparsable = "grpc: failed to unmarshal the received message: ";
+
     /// <summary>The stream was ended by a shutdown before the client closed it (status UNAVAILABLE).</summary>
     public const string ShuttingDown = "the server is shutting down; open a new session on another instance or after restart";
 }
