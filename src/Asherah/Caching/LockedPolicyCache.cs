@@ -59,7 +59,17 @@ internal abstract class LockedPolicyCache<TKey, TValue> : IBoundedCache<TKey, TV
     {
         if (_map.TryGetValue(key, out var handle))
         {
-            _reads.RecordHit(handle.Node, _sync, new ReadSink(this));
+            if (_reads.Offer(handle.Node) && _sync.TryEnter())
+            {
+                try
+                {
+                    _reads.Drain(new ReadSink(this), afterHit: true);
+                }
+                finally
+                {
+                    _sync.Exit();
+                }
+            }
 
             value = handle.Value;
             return true;

@@ -91,23 +91,6 @@ internal sealed class StripedReadBuffer<T>
         return last == 0 || last == Environment.CurrentManagedThreadId || (uint)(size + 1) >= StripeSize + TakeOverDrops;
     }
 
-    /// <summary>
-    /// What a cache does on a hit: records <paramref name="item"/> (<see cref="Offer"/>) and, when that says a drain is
-    /// due, drains under <paramref name="sync"/> if it is free now (<c>TryEnter</c>: a hit never waits for the lock).
-    /// </summary>
-    /// <param name="item">The entry hit.</param>
-    /// <param name="sync">The cache's policy lock, which every drain holds.</param>
-    /// <param name="sink">Applies the buffered hits to the policy.</param>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public void RecordHit<TSink>(T item, Lock sync, TSink sink)
-        where TSink : IReadBufferSink<T>
-    {
-        if (Offer(item))
-        {
-            DrainAfterHit(sync, sink);
-        }
-    }
-
     /// <summary>Hands every buffered item to <paramref name="sink"/>, stripe by stripe, oldest first; one caller at a time.</summary>
     /// <param name="sink">Receives the items.</param>
     /// <param name="afterHit">True when a hit drains (its <see cref="Offer"/> said so): the caller becomes the thread
@@ -148,22 +131,6 @@ internal sealed class StripedReadBuffer<T>
         }
 
         Volatile.Write(ref _drainState[DrainingIndex], 0);
-    }
-
-    private void DrainAfterHit<TSink>(Lock sync, TSink sink)
-        where TSink : IReadBufferSink<T>
-    {
-        if (sync.TryEnter())
-        {
-            try
-            {
-                Drain(sink, afterHit: true);
-            }
-            finally
-            {
-                sync.Exit();
-            }
-        }
     }
 
     /// <summary>Forgets every buffered item (one caller at a time, as <see cref="Drain"/>).</summary>

@@ -112,9 +112,16 @@ internal sealed class WindowTinyLfuCache<TKey, TValue> : IBoundedCache<TKey, TVa
     {
         if (_map.TryGetValue(key, out var handle))
         {
-            if ((++HitCounter.PerThread & _sampleMask) == 0)
+            if ((++HitCounter.PerThread & _sampleMask) == 0 && _reads.Offer(handle.Node) && _sync.TryEnter())
             {
-                _reads.RecordHit(handle.Node, _sync, new ReadSink(this));
+                try
+                {
+                    _reads.Drain(new ReadSink(this), afterHit: true);
+                }
+                finally
+                {
+                    _sync.Exit();
+                }
             }
 
             value = handle.Value;
